@@ -1,0 +1,195 @@
+// Package okta is a small typed client for the parts of the Okta Management
+// API the provider uses: app user and group assignments, group push mappings,
+// groups and users. It is hand-written on net/http because no published SDK
+// on the module proxy covers group push (see DESIGN.md).
+package okta
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults applied by NewClient.
+const (
+	DefaultMaxRetries       = 5
+	DefaultRequestTimeout   = 30 * time.Second
+	DefaultMaxRateLimitWait = 90 * time.Second
+)
+
+// DefaultScopes are requested for OAuth when Config.Scopes is empty.
+var DefaultScopes = []string{
+	"okta.apps.read", "okta.apps.manage",
+	"okta.groups.read", "okta.groups.manage",
+	"okta.users.read",
+}
+
+// Config configures a Client. Exactly one of APIToken or ClientID+PrivateKey
+// must be set.
+type Config struct {
+	// OrgURL is the org's base URL, e.g. https://acme.okta.com. http is only
+	// accepted for loopback hosts (tests and the local sandbox).
+	OrgURL string
+	// APIToken authenticates with "Authorization: SSWS <token>".
+	APIToken string
+	// ClientID, PrivateKey (PEM) and PrivateKeyID configure an OAuth 2.0
+	// service app using private_key_jwt client authentication.
+	ClientID     string
+	PrivateKey   string
+	PrivateKeyID string
+	// Scopes requested with OAuth; DefaultScopes when empty.
+	Scopes []string
+	// UserAgent is sent on every request.
+	UserAgent string
+	// MaxRetries caps retries after the first attempt (default 5; a negative
+	// value disables retries).
+	MaxRetries int
+	// RequestTimeout bounds each attempt (default 30s).
+	RequestTimeout time.Duration
+	// MaxRateLimitWait caps a single wait for X-Rate-Limit-Reset (default 90s).
+	MaxRateLimitWait time.Duration
+	// HTTPClient is used for all requests when set.
+	HTTPClient *http.Client
+}
+
+// Client calls the Okta Management API. It is safe for concurrent use.
+type Client struct {
+	baseURL          *url.URL // scheme://host[/prefix], no trailing slash
+	httpClient       *http.Client
+	userAgent        string
+	maxRetries       int
+	requestTimeout   time.Duration
+	maxRateLimitWait time.Duration
+	auth             authenticator
+	rateLimits       *rateLimits
+
+	// Test hooks: how to wait, the clock, the 5xx backoff range and jitter.
+	sleep      func(ctx context.Context, d time.Duration) error
+	now        func() time.Time
+	minBackoff time.Duration
+	maxBackoff time.Duration
+	jitter     func(max time.Duration) time.Duration
+}
+
+// NewClient validates cfg and returns a client. Errors are *ConfigError.
+func NewClient(cfg Config) (*Client, error) {
+	base, err := parseOrgURL(cfg.OrgURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		baseURL:          base,
+		httpClient:       cfg.HTTPClient,
+		userAgent:        cfg.UserAgent,
+		maxRetries:       cfg.MaxRetries,
+		requestTimeout:   cfg.RequestTimeout,
+		maxRateLimitWait: cfg.MaxRateLimitWait,
+		rateLimits:       newRateLimits(),
+		sleep:            sleepCtx,
+		now:              time.Now,
+		minBackoff:       time.Second,
+		maxBackoff:       30 * time.Second,
+		jitter:           randomJitter,
+	}
+	if c.httpClient == nil {
+		c.httpClient = &http.Client{}
+	}
+	if c.userAgent == "" {
+		c.userAgent = "terraform-provider-statsigokta"
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if c.requestTimeout <= 0 {
+		c.requestTimeout = DefaultRequestTimeout
+	}
+	if c.maxRateLimitWait <= 0 {
+		c.maxRateLimitWait = DefaultMaxRateLimitWait
+	}
+	c.auth, err = newAuthenticator(c, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// OrgURL returns the normalized org URL.
+func (c *Client) OrgURL() string { return c.baseURL.String() }
+
+// AuthMethod returns "SSWS" or "OAuth" (for logs and diagnostics).
+func (c *Client) AuthMethod() string { return c.auth.method() }
+
+func parseOrgURL(raw string) (*url.URL, error) {
+	const field = "okta_org_url"
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, &ConfigError{Field: field, Summary: "Missing Okta org URL",
+			Detail: "Set okta_org_url to your org's URL, e.g. https://acme.okta.com."}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, &ConfigError{Field: field, Summary: "Invalid Okta org URL",
+			Detail: fmt.Sprintf("%q is not an absolute http(s) URL; expected e.g. https://acme.okta.com.", raw)}
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, &ConfigError{Field: field, Summary: "Invalid Okta org URL",
+			Detail: "The org URL must not contain credentials, a query or a fragment; expected e.g. https://acme.okta.com."}
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return nil, &ConfigError{Field: field, Summary: "Insecure Okta org URL",
+			Detail: fmt.Sprintf("%q uses http; Okta requires https (http is only allowed for loopback test servers).", raw)}
+	}
+	if host := u.Hostname(); strings.Contains(host, "-admin.") {
+		return nil, &ConfigError{Field: field, Summary: "Okta admin URL given instead of the org URL",
+			Detail: fmt.Sprintf("%q is the Admin Console host; use the org URL without \"-admin\" (e.g. https://acme.okta.com).", raw)}
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// endpoint returns the absolute URL of an API path (already escaped) and query.
+func (c *Client) endpoint(escapedPath string, query url.Values) string {
+	s := c.baseURL.String() + escapedPath
+	if len(query) > 0 {
+		s += "?" + query.Encode()
+	}
+	return s
+}
+
+// pathf builds an API path, escaping every argument as one path segment.
+// An empty segment would silently address a different resource, so it is an
+// error.
+func pathf(format string, segments ...string) (string, error) {
+	args := make([]any, len(segments))
+	for i, s := range segments {
+		if s == "" {
+			return "", fmt.Errorf("okta: %s: empty id in path", strings.TrimSpace(strings.ReplaceAll(format, "%s", "{}")))
+		}
+		args[i] = url.PathEscape(s)
+	}
+	return fmt.Sprintf(format, args...), nil
+}
+
+func randomJitter(max time.Duration) time.Duration {
+	if max <= 0 {
+		return 0
+	}
+	return rand.N(max)
+}
