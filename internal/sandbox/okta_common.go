@@ -1,0 +1,171 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// oktaError is Okta's Error JSON.
+type oktaError struct {
+	ErrorCode    string       `json:"errorCode"`
+	ErrorSummary string       `json:"errorSummary"`
+	ErrorLink    string       `json:"errorLink"`
+	ErrorID      string       `json:"errorId"`
+	ErrorCauses  []errorCause `json:"errorCauses"`
+}
+
+type errorCause struct {
+	ErrorSummary string `json:"errorSummary"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if v != nil {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.Encode(v)
+	}
+}
+
+func writeOktaError(w http.ResponseWriter, status int, code, summary string, causes ...string) {
+	e := oktaError{ErrorCode: code, ErrorSummary: summary, ErrorLink: code,
+		ErrorID: "oae" + randToken(22), ErrorCauses: []errorCause{}}
+	for _, c := range causes {
+		e.ErrorCauses = append(e.ErrorCauses, errorCause{ErrorSummary: c})
+	}
+	writeJSON(w, status, e)
+}
+
+func oktaNotFound(w http.ResponseWriter, id, typ string) {
+	writeOktaError(w, http.StatusNotFound, "E0000007", fmt.Sprintf("Not found: Resource not found: %s (%s)", id, typ))
+}
+
+func oktaValidation(w http.ResponseWriter, field string, causes ...string) {
+	writeOktaError(w, http.StatusBadRequest, "E0000001", "Api validation failed: "+field, causes...)
+}
+
+func oktaMalformed(w http.ResponseWriter, err error) {
+	writeOktaError(w, http.StatusBadRequest, "E0000003", "The request body was not well-formed.", err.Error())
+}
+
+// oktaTime formats times the way Okta does: 2014-06-24T15:27:59.000Z.
+func oktaTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func optTime(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := oktaTime(t)
+	return &s
+}
+
+func href(u string) map[string]any { return map[string]any{"href": u} }
+
+// parseLimit reads ?limit: absent => def, non-numeric or < 1 => error,
+// below min => min, above max => max (Okta clamps).
+func parseLimit(r *http.Request, def, min, max int) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("limit: The field must be a positive integer (got %q)", v)
+	}
+	if n < min {
+		n = min
+	}
+	if max > 0 && n > max {
+		n = max
+	}
+	return n, nil
+}
+
+// paginate returns the page of ids (sorted ascending) that follow the opaque
+// cursor after, and the cursor of the next page ("" when this is the last).
+// The cursor is the id of the last item returned, as Okta does for most lists.
+func paginate(ids []string, after string, limit int) (page []string, next string) {
+	sort.Strings(ids)
+	start := 0
+	if after != "" {
+		start = sort.SearchStrings(ids, after)
+		if start < len(ids) && ids[start] == after {
+			start++
+		}
+	}
+	end := min(start+limit, len(ids))
+	page = ids[start:end]
+	if end < len(ids) && len(page) > 0 {
+		next = page[len(page)-1]
+	}
+	return page, next
+}
+
+// setLinks writes Okta's Link headers: rel="self" and, when more results
+// exist, rel="next" with the opaque after cursor.
+func (s *Sandbox) setLinks(w http.ResponseWriter, r *http.Request, next string) {
+	self := s.oktaURL + r.URL.Path
+	if r.URL.RawQuery != "" {
+		self += "?" + r.URL.RawQuery
+	}
+	w.Header().Add("Link", fmt.Sprintf("<%s>; rel=\"self\"", self))
+	if next != "" {
+		q := r.URL.Query()
+		q.Set("after", next)
+		w.Header().Add("Link", fmt.Sprintf("<%s%s?%s>; rel=\"next\"", s.oktaURL, r.URL.Path, encodeQuery(q)))
+	}
+}
+
+// encodeQuery encodes like url.Values.Encode but with %20 for spaces, which
+// is what Okta emits in its links.
+func encodeQuery(q url.Values) string {
+	return strings.ReplaceAll(q.Encode(), "+", "%20")
+}
+
+func decodeBody(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.UseNumber()
+	return dec.Decode(v)
+}
+
+// requireScopes enforces OAuth scopes. SSWS tokens carry the admin's full
+// permissions. A *.read requirement is also met by the matching *.manage.
+func requireScopes(w http.ResponseWriter, r *http.Request, needed ...string) bool {
+	p := principalFrom(r)
+	if p == nil || p.kind == "ssws" {
+		return true
+	}
+	var missing []string
+	for _, n := range needed {
+		if !hasScope(p.scopes, n) {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) == 0 {
+		return true
+	}
+	w.Header().Set("WWW-Authenticate", fmt.Sprintf(
+		`Bearer realm="IdpMyAccountAPI", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", scope="%s"`,
+		strings.Join(missing, " ")))
+	writeOktaError(w, http.StatusForbidden, "E0000006", "You do not have permission to perform the requested action")
+	return false
+}
+
+func hasScope(granted []string, need string) bool {
+	for _, g := range granted {
+		if g == need {
+			return true
+		}
+		if strings.HasSuffix(need, ".read") && g == strings.TrimSuffix(need, ".read")+".manage" {
+			return true
+		}
+	}
+	return false
+}

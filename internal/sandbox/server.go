@@ -1,0 +1,275 @@
+// Package sandbox is an in-memory, in-process emulator of the Okta Management
+// API (the subset the provider uses, plus the OAuth token endpoint) and of the
+// Statsig SCIM and Console APIs. It follows the published contracts in
+// shared/openapi and the fact sheets in shared/reference.
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configures a Sandbox.
+type Options struct {
+	Fixture                 *Fixture      // nil => DefaultFixture()
+	AppsRateLimitPerMinute  int           // shared bucket for all of /api/v1/apps/*; 0 => 100; <0 => unlimited
+	OtherRateLimitPerMinute int           // buckets for /api/v1/groups*, /api/v1/users*, /oauth2; 0 => 600; <0 => unlimited
+	ProvisioningDelay       time.Duration // assignment -> PROVISIONED (0 => immediate)
+	GroupSearchLag          time.Duration // new groups appear in /api/v1/groups?search only after this
+	MappingListLag          time.Duration // new push mappings appear in the LIST endpoint only after this
+	Latency                 time.Duration // added to every request
+	Faults                  Faults
+	Now                     func() time.Time // clock; nil => time.Now
+}
+
+// Faults injects failures per request, deterministically from Seed. Rates are 0..1.
+type Faults struct {
+	Seed                                  int64
+	Rate429, Rate5xx, RateReset, RateSlow float64
+	SlowLatency                           time.Duration
+}
+
+// Sandbox is a running pair of emulated servers (Okta and Statsig).
+type Sandbox struct {
+	mu       sync.Mutex // guards w, settling, and the option fields below
+	w        *world
+	opts     Options
+	settling bool // fixture load: provisioning is immediate
+
+	creds credentials
+	oauth *oauthState
+
+	rl     *rateLimiter
+	faults *faultInjector
+	rec    recorder
+
+	oktaSrv, statsigSrv *http.Server
+	oktaLn, statsigLn   net.Listener
+	oktaURL, statsigURL string
+
+	// onChange is called (without locks) after a mutating request; the
+	// standalone server uses it to persist state.
+	onChange func()
+}
+
+// New starts both servers on 127.0.0.1 with random ports. It panics on error
+// (as httptest.NewServer does).
+func New(opts Options) *Sandbox {
+	s, err := NewServer(opts, "127.0.0.1:0", "127.0.0.1:0")
+	if err != nil {
+		panic(fmt.Sprintf("sandbox: %v", err))
+	}
+	return s
+}
+
+// NewServer starts both servers on fixed addresses (for standalone use).
+func NewServer(opts Options, oktaAddr, statsigAddr string) (*Sandbox, error) {
+	s, err := newSandbox(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.listen(oktaAddr, statsigAddr); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func newSandbox(opts Options) (*Sandbox, error) {
+	s := &Sandbox{opts: opts}
+	if s.opts.Fixture == nil {
+		s.opts.Fixture = DefaultFixture()
+	}
+	s.creds = newCredentials()
+	s.oauth = newOAuthState()
+	s.rl = newRateLimiter()
+	s.faults = newFaultInjector(opts.Faults)
+	s.w = newWorld()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.loadFixtureLocked(s.opts.Fixture); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func newWorld() *world {
+	return &world{
+		Seed:      1,
+		Users:     map[string]*userRec{},
+		Groups:    map[string]*groupRec{},
+		AppUsers:  map[string]*appUserRec{},
+		AppGroups: map[string]*appGroupRec{},
+		Mappings:  map[string]*mappingRec{},
+		SUsers:    map[string]*statsigUserRec{},
+		SGroups:   map[string]*statsigGroupRec{},
+		FailNext:  map[string]string{},
+	}
+}
+
+func (s *Sandbox) listen(oktaAddr, statsigAddr string) error {
+	ol, err := net.Listen("tcp", oktaAddr)
+	if err != nil {
+		return fmt.Errorf("okta listener: %w", err)
+	}
+	sl, err := net.Listen("tcp", statsigAddr)
+	if err != nil {
+		ol.Close()
+		return fmt.Errorf("statsig listener: %w", err)
+	}
+	s.oktaLn, s.statsigLn = ol, sl
+	s.oktaURL = "http://" + ol.Addr().String()
+	s.statsigURL = "http://" + sl.Addr().String()
+	s.oktaSrv = &http.Server{Handler: s.oktaHandler(), ReadHeaderTimeout: 30 * time.Second}
+	s.statsigSrv = &http.Server{Handler: s.statsigHandler(), ReadHeaderTimeout: 30 * time.Second}
+	go s.oktaSrv.Serve(ol)
+	go s.statsigSrv.Serve(sl)
+	return nil
+}
+
+// Close stops both servers immediately.
+func (s *Sandbox) Close() {
+	for _, srv := range []*http.Server{s.oktaSrv, s.statsigSrv} {
+		if srv != nil {
+			srv.Close()
+		}
+	}
+}
+
+// Shutdown stops both servers gracefully.
+func (s *Sandbox) Shutdown(ctx context.Context) error {
+	var errs []error
+	for _, srv := range []*http.Server{s.oktaSrv, s.statsigSrv} {
+		if srv != nil {
+			errs = append(errs, srv.Shutdown(ctx))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// OktaURL is the org URL, e.g. http://127.0.0.1:38811 (no trailing slash).
+func (s *Sandbox) OktaURL() string { return s.oktaURL }
+
+// StatsigURL is the Statsig base URL; SCIM is under /scim, Console under /console/v1.
+func (s *Sandbox) StatsigURL() string { return s.statsigURL }
+
+// SCIMBaseURL is StatsigURL()+"/scim".
+func (s *Sandbox) SCIMBaseURL() string { return s.statsigURL + "/scim" }
+
+// ConsoleBaseURL is StatsigURL()+"/console/v1".
+func (s *Sandbox) ConsoleBaseURL() string { return s.statsigURL + "/console/v1" }
+
+// AppID is the id of the Statsig app in Okta.
+func (s *Sandbox) AppID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.App.ID
+}
+
+func (s *Sandbox) now() time.Time {
+	if s.opts.Now != nil {
+		return s.opts.Now()
+	}
+	return time.Now()
+}
+
+func (s *Sandbox) provisioningDelay() time.Duration {
+	if s.settling {
+		return 0
+	}
+	return s.opts.ProvisioningDelay
+}
+
+// SetProvisioningDelay changes the delay for assignments made from now on.
+func (s *Sandbox) SetProvisioningDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.ProvisioningDelay = d
+}
+
+// SetGroupSearchLag changes the search index lag for groups created from now on.
+func (s *Sandbox) SetGroupSearchLag(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.GroupSearchLag = d
+}
+
+// SetMappingListLag changes the list lag for mappings created from now on.
+func (s *Sandbox) SetMappingListLag(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.MappingListLag = d
+}
+
+// SetLatency changes the latency added to every request.
+func (s *Sandbox) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.Latency = d
+}
+
+// SetFaults replaces the fault configuration (and restarts its sequence).
+func (s *Sandbox) SetFaults(f Faults) { s.faults.set(f) }
+
+// SetAppsRateLimit changes the apps bucket limit (per minute; <0 unlimited).
+func (s *Sandbox) SetAppsRateLimit(perMinute int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if perMinute == 0 {
+		perMinute = 100
+	}
+	s.opts.AppsRateLimitPerMinute = perMinute
+}
+
+// SetOtherRateLimit changes the groups/users/oauth bucket limits (per minute; <0 unlimited).
+func (s *Sandbox) SetOtherRateLimit(perMinute int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if perMinute == 0 {
+		perMinute = 600
+	}
+	s.opts.OtherRateLimitPerMinute = perMinute
+}
+
+func (s *Sandbox) bucketLimit(bucket string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch bucket {
+	case "apps":
+		if s.opts.AppsRateLimitPerMinute == 0 {
+			return 100
+		}
+		return s.opts.AppsRateLimitPerMinute
+	case "groups", "users", "oauth":
+		if s.opts.OtherRateLimitPerMinute == 0 {
+			return 600
+		}
+		return s.opts.OtherRateLimitPerMinute
+	}
+	return -1
+}
+
+func (s *Sandbox) latency() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts.Latency
+}
+
+// randToken returns n random alphanumerics.
+func randToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	var sb strings.Builder
+	for _, c := range b {
+		sb.WriteByte(alnum[int(c)%len(alnum)])
+	}
+	return sb.String()
+}

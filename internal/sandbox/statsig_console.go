@@ -1,0 +1,189 @@
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Statsig Console API (version 20240601). Console keys are per project; a
+// project's console users are the active Statsig users holding a role in it.
+
+func (s *Sandbox) consoleProjectLocked(r *http.Request) *projectRec {
+	if p := principalFrom(r); p != nil {
+		return s.w.project(p.project)
+	}
+	return nil
+}
+
+// StatsigConsoleKey is the console key of the first fixture project.
+func (s *Sandbox) StatsigConsoleKey() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.w.Projects) == 0 {
+		return ""
+	}
+	return s.w.Projects[0].ConsoleKey
+}
+
+// StatsigConsoleKeyFor returns the console key of the named project ("" if unknown).
+func (s *Sandbox) StatsigConsoleKeyFor(project string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p := s.w.project(project); p != nil {
+		return p.ConsoleKey
+	}
+	return ""
+}
+
+func (s *Sandbox) consoleCompany(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.consoleProjectLocked(r)
+	if p == nil {
+		writeStatsigError(w, http.StatusForbidden, "Forbidden resource")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"message": "Company read successfully.",
+		"data": map[string]any{
+			"companyID": p.ID, "companyName": p.Name, "isWarehouseNative": false,
+			"orgID": s.w.OrgID, "orgName": s.w.OrgName,
+		},
+	})
+}
+
+func (s *Sandbox) consoleProject(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.consoleProjectLocked(r)
+	if p == nil {
+		writeStatsigError(w, http.StatusForbidden, "Forbidden resource")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"message": "Project Info Retrieved Successfully", "data": map[string]any{"id": p.ID}})
+}
+
+func (s *Sandbox) consoleUserJSON(su *statsigUserRec, role string) map[string]any {
+	return map[string]any{"email": su.Email, "firstName": su.GivenName, "lastName": su.FamilyName, "role": role}
+}
+
+func consolePaging(r *http.Request) (limit, page int, err error) {
+	limit, page = 100, 1
+	q := r.URL.Query()
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
+			return 0, 0, fmt.Errorf("invalid limit")
+		}
+	}
+	if v := q.Get("page"); v != "" {
+		if page, err = strconv.Atoi(v); err != nil || page < 1 {
+			return 0, 0, fmt.Errorf("invalid page")
+		}
+	}
+	return limit, page, nil
+}
+
+func consoleList(path, message string, items []map[string]any, limit, page int) map[string]any {
+	total := len(items)
+	from := min((page-1)*limit, total)
+	to := min(from+limit, total)
+	data := items[from:to]
+	if data == nil {
+		data = []map[string]any{}
+	}
+	var next, prev any
+	if to < total {
+		next = fmt.Sprintf("%s?page=%d&limit=%d", path, page+1, limit)
+	}
+	if page > 1 {
+		prev = fmt.Sprintf("%s?page=%d&limit=%d", path, page-1, limit)
+	}
+	return map[string]any{
+		"message": message,
+		"data":    data,
+		"pagination": map[string]any{
+			"itemsPerPage": limit, "pageNumber": page, "totalItems": total,
+			"nextPage": next, "previousPage": prev, "all": path,
+		},
+	}
+}
+
+func (s *Sandbox) consoleListUsers(w http.ResponseWriter, r *http.Request) {
+	limit, page, err := consolePaging(r)
+	if err != nil {
+		writeStatsigError(w, http.StatusBadRequest, "Invalid request. Please check the request input and try again.")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.advanceLocked()
+	p := s.consoleProjectLocked(r)
+	var users []*statsigUserRec
+	for _, su := range s.w.SUsers {
+		if su.Active && p != nil && su.ProjectRoles[p.Name] != "" {
+			users = append(users, su)
+		}
+	}
+	sort.Slice(users, func(i, j int) bool { return users[i].Email < users[j].Email })
+	items := make([]map[string]any, 0, len(users))
+	for _, su := range users {
+		items = append(items, s.consoleUserJSON(su, su.ProjectRoles[p.Name]))
+	}
+	writeJSON(w, http.StatusOK, consoleList("/console/v1/users", "User listed successfully.", items, limit, page))
+}
+
+func (s *Sandbox) consoleGetUser(w http.ResponseWriter, r *http.Request) {
+	email := r.PathValue("email")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.advanceLocked()
+	p := s.consoleProjectLocked(r)
+	for _, su := range s.w.SUsers {
+		if strings.EqualFold(su.Email, email) && su.Active && p != nil && su.ProjectRoles[p.Name] != "" {
+			writeJSON(w, http.StatusOK, map[string]any{"message": "User read successfully.", "data": s.consoleUserJSON(su, su.ProjectRoles[p.Name])})
+			return
+		}
+	}
+	writeStatsigError(w, http.StatusNotFound, "Not Found. The requested resource could not be found.")
+}
+
+var rolePermissionNames = []string{
+	"invitation_access", "create_configs", "edit_or_delete_configs", "launch_to_production", "launch_or_disable_configs",
+	"start_experiments", "create_or_edit_templates", "create_or_edit_dashboards", "create_teams", "edit_dynamic_config_schemas",
+	"create_release_pipelines", "approve_required_review_release_pipeline_phase", "self_approve_review", "approve_reviews",
+	"bypass_reviews_for_overrides", "metric_management", "verify_metrics", "use_metrics_explorer", "local_metrics",
+	"manage_alerts", "integrations_edit_access", "source_connection_and_creation",
+	"data_warehouse_ingestion_and_exports_edit_access", "edit_and_tag_configs_with_core_tag", "reset_experiments",
+}
+
+func (s *Sandbox) consoleRoles(w http.ResponseWriter, r *http.Request) {
+	limit, page, err := consolePaging(r)
+	if err != nil {
+		writeStatsigError(w, http.StatusBadRequest, "Invalid request. Please check the request input and try again.")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.consoleProjectLocked(r)
+	var items []map[string]any
+	if p != nil {
+		for _, role := range p.Roles {
+			perms := map[string]any{}
+			for _, n := range rolePermissionNames {
+				switch role {
+				case "Admin":
+					perms[n] = true
+				case "Read Only":
+					perms[n] = false
+				default:
+					perms[n] = n == "create_configs" || n == "edit_or_delete_configs" || n == "start_experiments" || n == "use_metrics_explorer"
+				}
+			}
+			items = append(items, map[string]any{"name": role, "permissions": perms})
+		}
+	}
+	writeJSON(w, http.StatusOK, consoleList("/console/v1/roles", "Roles listed successfully.", items, limit, page))
+}
