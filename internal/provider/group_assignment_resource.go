@@ -1,0 +1,251 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*groupAssignmentResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*groupAssignmentResource)(nil)
+	_ resource.ResourceWithImportState = (*groupAssignmentResource)(nil)
+)
+
+// NewGroupAssignmentResource assigns an Okta group to the Statsig app.
+func NewGroupAssignmentResource() resource.Resource { return &groupAssignmentResource{} }
+
+type groupAssignmentResource struct {
+	data *providerData
+}
+
+type groupAssignmentModel struct {
+	ID        types.String `tfsdk:"id"`
+	GroupID   types.String `tfsdk:"group_id"`
+	Priority  types.Int64  `tfsdk:"priority"`
+	OrgRole   types.String `tfsdk:"org_role"`
+	GroupName types.String `tfsdk:"group_name"`
+}
+
+func (r *groupAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_group_assignment"
+}
+
+func (r *groupAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keepState := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Assigns an Okta group to the Statsig app, so that Okta provisions every member in " +
+			"Statsig (each as an app user with scope `GROUP`). Destroying it unassigns the group: members who have " +
+			"no other assignment are deactivated in Statsig.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The Okta group id, the same as `group_id`.",
+				PlanModifiers:       keepState,
+			},
+			"group_id": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Id of an Okta group (`00g...`). It must be a group managed in Okta, not one of " +
+					"the `Statsig-...` groups imported from Statsig. Changing it replaces the resource.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{oktaIDValidator("00g", "an Okta group id")},
+			},
+			"priority": schema.Int64Attribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Priority of this assignment among the app's group assignments (0 is highest); " +
+					"it decides which group's profile values a member gets. Okta assigns one when not set.",
+				Validators:    []validator.Int64{int64validator.AtLeast(0)},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"org_role": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Statsig organisation role for the group's members (`Member`, `Admin` or `Owner`), " +
+					"sent as the group assignment profile attribute `statsigOrgRole`. When not set, Okta's value is shown.",
+				Validators:    []validator.String{stringvalidator.OneOf("Member", "Admin", "Owner")},
+				PlanModifiers: keepState,
+			},
+			"group_name": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The group's name in Okta.",
+				PlanModifiers:       keepState,
+			},
+		},
+	}
+}
+
+func (r *groupAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses, at plan time, to assign a group that came from Statsig:
+// those APP_GROUPs are managed by the app and cannot be assigned back to it.
+func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.data == nil {
+		return // destroy, or already created: nothing to check
+	}
+	var plan groupAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !known(plan.GroupID) {
+		return
+	}
+	group, err := r.data.okta.GetGroup(ctx, plan.GroupID.ValueString())
+	if err != nil {
+		if okta.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Okta group not found",
+				fmt.Sprintf("Okta has no group with id %q.", plan.GroupID.ValueString()))
+			return
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Could not read the group",
+			detailOf(describeAPIError("Could not read the group", err)))
+		return
+	}
+	if group.Type == "APP_GROUP" {
+		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Group comes from an app",
+			fmt.Sprintf("%q (%s) is an APP_GROUP imported from an application; Okta cannot assign it back to the Statsig app. "+
+				"Assign an Okta-managed group (type OKTA_GROUP) instead, and link it to a Statsig-<Project>-<Role> group with "+
+				"statsigokta_group_push.", group.Profile.Name, group.ID))
+		return
+	}
+	plan.ID = plan.GroupID
+	plan.GroupName = types.StringValue(group.Profile.Name)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *groupAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan groupAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(r.data.checkApp(ctx)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID := plan.GroupID.ValueString()
+	_, err := r.data.okta.GetAppGroup(ctx, r.data.appID, groupID)
+	switch {
+	case err == nil:
+		resp.Diagnostics.AddError("Group already assigned to the Statsig app",
+			fmt.Sprintf("Okta group %s is already assigned to the app, outside this Terraform configuration. To manage it "+
+				"with Terraform, import it:\n\n  terraform import statsigokta_group_assignment.<name> %s", groupID, groupID))
+		return
+	case !okta.IsNotFound(err):
+		resp.Diagnostics.AddError(describeAPIError("Could not check the existing group assignment", err))
+		return
+	}
+	assignment, err := r.data.okta.AssignGroupToApp(ctx, r.data.appID, groupID, plan.assignRequest())
+	if err != nil {
+		resp.Diagnostics.AddError(describeAPIError("Could not assign the group to the Statsig app", err))
+		return
+	}
+	resp.Diagnostics.Append(r.setState(ctx, &plan, assignment, &resp.State)...)
+}
+
+func (r *groupAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state groupAssignmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(r.data.checkApp(ctx)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	assignment, err := r.data.readAppGroup(ctx, state.ID.ValueString())
+	if okta.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(describeAPIError("Could not read the group assignment", err))
+		return
+	}
+	resp.Diagnostics.Append(r.setState(ctx, &state, assignment, &resp.State)...)
+}
+
+func (r *groupAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan groupAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// PUT is Okta's upsert for group assignments: it updates in place.
+	assignment, err := r.data.okta.AssignGroupToApp(ctx, r.data.appID, plan.GroupID.ValueString(), plan.assignRequest())
+	if err != nil {
+		resp.Diagnostics.AddError(describeAPIError("Could not update the group assignment", err))
+		return
+	}
+	resp.Diagnostics.Append(r.setState(ctx, &plan, assignment, &resp.State)...)
+}
+
+func (r *groupAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state groupAssignmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.data.okta.UnassignGroupFromApp(ctx, r.data.appID, state.ID.ValueString())
+	if err != nil && !okta.IsNotFound(err) {
+		resp.Diagnostics.AddError(describeAPIError("Could not unassign the group", err))
+	}
+}
+
+func (r *groupAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !looksLikeOktaID(req.ID, "00g") {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("Import a group assignment by the Okta group id (00g...); got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), req.ID)...)
+}
+
+func (m groupAssignmentModel) assignRequest() okta.AppGroupAssignRequest {
+	var request okta.AppGroupAssignRequest
+	if !m.Priority.IsNull() && !m.Priority.IsUnknown() {
+		p := int(m.Priority.ValueInt64())
+		request.Priority = &p
+	}
+	if known(m.OrgRole) {
+		request.Profile = map[string]any{orgRoleProfileAttribute: m.OrgRole.ValueString()}
+	}
+	return request
+}
+
+// setState copies the assignment into the model, reading the group's name
+// when the answer did not embed it, and saves it.
+func (r *groupAssignmentResource) setState(ctx context.Context, m *groupAssignmentModel, a *okta.ApplicationGroupAssignment, state *tfsdk.State) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringValue(a.ID)
+	m.GroupID = types.StringValue(a.ID)
+	if a.Priority != nil {
+		m.Priority = types.Int64Value(int64(*a.Priority))
+	} else if m.Priority.IsUnknown() {
+		m.Priority = types.Int64Null()
+	}
+	m.OrgRole = stringOrNull(profileString(a.Profile, orgRoleProfileAttribute))
+	switch {
+	case a.Embedded != nil && a.Embedded.Group != nil:
+		m.GroupName = types.StringValue(a.Embedded.Group.Profile.Name)
+	case !known(m.GroupName):
+		group, err := r.data.okta.GetGroup(ctx, a.ID)
+		if err != nil {
+			diags.AddError(describeAPIError("Could not read the group's name", err))
+			m.GroupName = types.StringNull()
+		} else {
+			m.GroupName = types.StringValue(group.Profile.Name)
+		}
+	}
+	diags.Append(state.Set(ctx, m)...)
+	return diags
+}

@@ -1,0 +1,301 @@
+// Package provider implements the statsigokta Terraform provider: Terraform
+// types, schemas and plan logic. API calls go through internal/okta and
+// internal/statsig; this package never builds HTTP requests itself.
+package provider
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+)
+
+var (
+	_ provider.Provider                   = (*statsigOktaProvider)(nil)
+	_ provider.ProviderWithValidateConfig = (*statsigOktaProvider)(nil)
+	_ provider.ProviderWithFunctions      = (*statsigOktaProvider)(nil)
+)
+
+// Environment variables read when the matching attribute is not set, so that
+// Terraform Cloud workspaces can keep every credential out of the configuration.
+const (
+	envOrgURL           = "OKTA_ORG_URL"
+	envAPIToken         = "OKTA_API_TOKEN"
+	envClientID         = "OKTA_CLIENT_ID"
+	envPrivateKey       = "OKTA_PRIVATE_KEY"
+	envPrivateKeyID     = "OKTA_PRIVATE_KEY_ID"
+	envScopes           = "OKTA_SCOPES"
+	envAppID            = "STATSIGOKTA_APP_ID"
+	envSCIMToken        = "STATSIG_SCIM_TOKEN"
+	envConsoleAPIKey    = "STATSIG_CONSOLE_API_KEY"
+	envStatsigAPIURL    = "STATSIG_API_URL"
+	envMaxRetries       = "STATSIGOKTA_MAX_RETRIES"
+	envRequestTimeout   = "STATSIGOKTA_REQUEST_TIMEOUT"
+	defaultStatsigURL   = "https://statsigapi.net"
+	defaultMaxRetries   = 5
+	defaultRequestLimit = 30 * time.Second
+)
+
+// New returns a constructor for the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &statsigOktaProvider{version: version}
+	}
+}
+
+type statsigOktaProvider struct {
+	version string
+}
+
+type providerModel struct {
+	OktaOrgURL           types.String `tfsdk:"okta_org_url"`
+	OktaAPIToken         types.String `tfsdk:"okta_api_token"`
+	OktaClientID         types.String `tfsdk:"okta_client_id"`
+	OktaPrivateKey       types.String `tfsdk:"okta_private_key"`
+	OktaPrivateKeyID     types.String `tfsdk:"okta_private_key_id"`
+	OktaScopes           types.List   `tfsdk:"okta_scopes"`
+	AppID                types.String `tfsdk:"app_id"`
+	StatsigSCIMToken     types.String `tfsdk:"statsig_scim_token"`
+	StatsigConsoleAPIKey types.String `tfsdk:"statsig_console_api_key"`
+	StatsigAPIURL        types.String `tfsdk:"statsig_api_url"`
+	MaxRetries           types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout       types.String `tfsdk:"request_timeout"`
+}
+
+func (p *statsigOktaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "statsigokta"
+	resp.Version = p.version
+}
+
+func (p *statsigOktaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages who has Statsig through Okta's Statsig SCIM app: user and group " +
+			"assignments (which provision users in Statsig) and group push links to the " +
+			"`Statsig-<Project>-<Role>` groups. Authenticate to Okta with exactly one of an API token " +
+			"(`okta_api_token`) or an OAuth 2.0 service app (`okta_client_id` + `okta_private_key`).",
+		Attributes: map[string]schema.Attribute{
+			"okta_org_url": schema.StringAttribute{
+				MarkdownDescription: "Okta org URL, for example `https://acme.okta.com`. Must be https " +
+					"(plain http is accepted only for loopback addresses, for local testing). Env: `" + envOrgURL + "`.",
+				Optional: true,
+			},
+			"okta_api_token": schema.StringAttribute{
+				MarkdownDescription: "Okta API token (SSWS). Conflicts with `okta_client_id`. Env: `" + envAPIToken + "`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"okta_client_id": schema.StringAttribute{
+				MarkdownDescription: "Client id of an Okta API service app that authenticates with " +
+					"`private_key_jwt`. Env: `" + envClientID + "`.",
+				Optional: true,
+			},
+			"okta_private_key": schema.StringAttribute{
+				MarkdownDescription: "PEM content of the service app's private key (RSA or EC). Env: `" + envPrivateKey + "`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"okta_private_key_id": schema.StringAttribute{
+				MarkdownDescription: "Key id (`kid`) of `okta_private_key` as registered in Okta. Env: `" + envPrivateKeyID + "`.",
+				Optional:            true,
+			},
+			"okta_scopes": schema.ListAttribute{
+				MarkdownDescription: "OAuth scopes to request. Defaults to `okta.apps.read`, `okta.apps.manage`, " +
+					"`okta.groups.read`, `okta.groups.manage` and `okta.users.read`. Env: `" + envScopes + "` (comma separated).",
+				ElementType: types.StringType,
+				Optional:    true,
+			},
+			"app_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the Statsig app instance in Okta (`0oa...`). Use provider aliases to " +
+					"manage several instances. Env: `" + envAppID + "`.",
+				Optional: true,
+			},
+			"statsig_scim_token": schema.StringAttribute{
+				MarkdownDescription: "Statsig SCIM key (`scim-...`), used only to read Statsig and confirm " +
+					"that provisioning took effect. Env: `" + envSCIMToken + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"statsig_console_api_key": schema.StringAttribute{
+				MarkdownDescription: "Statsig Console API key (`console-...`), used only for reads (custom " +
+					"role names, project membership). Env: `" + envConsoleAPIKey + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"statsig_api_url": schema.StringAttribute{
+				MarkdownDescription: "Statsig API base URL. Defaults to `" + defaultStatsigURL + "`. Env: `" + envStatsigAPIURL + "`.",
+				Optional:            true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times one API call is retried after a rate limit, a 5xx answer " +
+					"or a connection error (only where repeating it is safe). Defaults to 5.",
+				Optional: true,
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "Time limit for one HTTP attempt, as a Go duration such as `30s`. Defaults to `30s`.",
+				Optional:            true,
+			},
+		},
+	}
+}
+
+// ValidateConfig runs at validate and plan time. It checks only what the
+// configuration itself says; environment variables are merged in Configure.
+func (p *statsigOktaProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if known(cfg.OktaAPIToken) && known(cfg.OktaClientID) {
+		resp.Diagnostics.AddAttributeError(path.Root("okta_api_token"), "Conflicting Okta authentication",
+			"Set either okta_api_token (API token) or okta_client_id with okta_private_key (OAuth service app), not both.")
+	}
+	if known(cfg.RequestTimeout) {
+		if d, err := time.ParseDuration(cfg.RequestTimeout.ValueString()); err != nil || d <= 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
+				"request_timeout must be a positive Go duration such as \"30s\" or \"2m\"; got "+strconv.Quote(cfg.RequestTimeout.ValueString())+".")
+		}
+	}
+	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() && (cfg.MaxRetries.ValueInt64() < 0 || cfg.MaxRetries.ValueInt64() > 20) {
+		resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
+			"max_retries must be between 0 and 20.")
+	}
+	if known(cfg.AppID) && !looksLikeOktaID(cfg.AppID.ValueString(), "0oa") {
+		resp.Diagnostics.AddAttributeError(path.Root("app_id"), "Invalid app_id",
+			"app_id must be the id of the Statsig app instance in Okta, which starts with \"0oa\" (Admin Console > Applications > the app: the id is in the URL); got "+strconv.Quote(cfg.AppID.ValueString())+".")
+	}
+}
+
+func (p *statsigOktaProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	settings := settingsFromConfig(ctx, cfg)
+	if settings.anyUnknown {
+		// A value depends on a resource not applied yet; Terraform calls
+		// Configure again at apply time with everything known.
+		resp.Diagnostics.AddWarning("Provider configuration not yet known",
+			"Some statsigokta provider settings depend on values known only after apply; reads are deferred until then.")
+		return
+	}
+
+	data, diags := newProviderData(settings, p.version)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *statsigOktaProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewUserAssignmentResource,
+		NewGroupAssignmentResource,
+	}
+}
+
+func (p *statsigOktaProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewAppDataSource,
+	}
+}
+
+func (p *statsigOktaProvider) Functions(_ context.Context) []func() function.Function {
+	return nil
+}
+
+// providerSettings is the provider configuration after environment fallbacks.
+type providerSettings struct {
+	orgURL, apiToken, clientID, privateKey, privateKeyID string
+	scopes                                              []string
+	appID, scimToken, consoleKey, statsigURL            string
+	maxRetries                                          int
+	requestTimeout                                      time.Duration
+	requestTimeoutText                                  string
+	anyUnknown                                          bool
+}
+
+func settingsFromConfig(ctx context.Context, cfg providerModel) providerSettings {
+	var s providerSettings
+	str := func(v types.String, env string) string {
+		if v.IsUnknown() {
+			s.anyUnknown = true
+			return ""
+		}
+		if !v.IsNull() {
+			return v.ValueString()
+		}
+		return os.Getenv(env)
+	}
+	s.orgURL = strings.TrimRight(str(cfg.OktaOrgURL, envOrgURL), "/")
+	s.apiToken = str(cfg.OktaAPIToken, envAPIToken)
+	s.clientID = str(cfg.OktaClientID, envClientID)
+	s.privateKey = str(cfg.OktaPrivateKey, envPrivateKey)
+	s.privateKeyID = str(cfg.OktaPrivateKeyID, envPrivateKeyID)
+	s.appID = str(cfg.AppID, envAppID)
+	s.scimToken = str(cfg.StatsigSCIMToken, envSCIMToken)
+	s.consoleKey = str(cfg.StatsigConsoleAPIKey, envConsoleAPIKey)
+	s.statsigURL = strings.TrimRight(str(cfg.StatsigAPIURL, envStatsigAPIURL), "/")
+	if s.statsigURL == "" {
+		s.statsigURL = defaultStatsigURL
+	}
+	s.requestTimeoutText = str(cfg.RequestTimeout, envRequestTimeout)
+
+	switch {
+	case cfg.OktaScopes.IsUnknown():
+		s.anyUnknown = true
+	case !cfg.OktaScopes.IsNull():
+		var scopes []string
+		cfg.OktaScopes.ElementsAs(ctx, &scopes, false)
+		s.scopes = scopes
+	case os.Getenv(envScopes) != "":
+		for _, sc := range strings.Split(os.Getenv(envScopes), ",") {
+			if sc = strings.TrimSpace(sc); sc != "" {
+				s.scopes = append(s.scopes, sc)
+			}
+		}
+	}
+
+	s.maxRetries = defaultMaxRetries
+	switch {
+	case cfg.MaxRetries.IsUnknown():
+		s.anyUnknown = true
+	case !cfg.MaxRetries.IsNull():
+		s.maxRetries = int(cfg.MaxRetries.ValueInt64())
+	case os.Getenv(envMaxRetries) != "":
+		if n, err := strconv.Atoi(os.Getenv(envMaxRetries)); err == nil {
+			s.maxRetries = n
+		}
+	}
+	return s
+}
+
+func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// looksLikeOktaID reports whether s has the shape of an Okta object id with
+// the given prefix: 20 alphanumerics, such as 00u1ab2cd3EF4gh5ij6k.
+func looksLikeOktaID(s, prefix string) bool {
+	if len(s) != 20 || !strings.HasPrefix(s, prefix) {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}

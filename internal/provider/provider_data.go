@@ -1,0 +1,183 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/statsig"
+)
+
+// providerData is what Configure hands to every resource and data source:
+// the API clients for one app instance.
+type providerData struct {
+	okta    *okta.Client
+	statsig *statsig.Client // nil when neither Statsig credential is set
+	appID   string
+
+	appOnce     sync.Once
+	appErrors   diag.Diagnostics
+	appWarnings diag.Diagnostics
+	warned      sync.Once
+}
+
+func newProviderData(s providerSettings, version string) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	userAgent := "terraform-provider-statsigokta/" + version
+
+	if s.orgURL == "" {
+		diags.AddAttributeError(path.Root("okta_org_url"), "Missing Okta org URL",
+			"Set okta_org_url, or the "+envOrgURL+" environment variable, to your Okta org, for example https://acme.okta.com.")
+	}
+	if s.appID == "" {
+		diags.AddAttributeError(path.Root("app_id"), "Missing app_id",
+			"Set app_id, or the "+envAppID+" environment variable, to the id of the Statsig app instance in Okta (0oa...).")
+	}
+	switch {
+	case s.apiToken != "" && s.clientID != "":
+		diags.AddAttributeError(path.Root("okta_api_token"), "Conflicting Okta authentication",
+			"Both an API token and an OAuth client id are set (in the configuration or through "+envAPIToken+" and "+envClientID+"). Use exactly one method.")
+	case s.apiToken == "" && s.clientID == "":
+		diags.AddAttributeError(path.Root("okta_api_token"), "Missing Okta authentication",
+			"Set okta_api_token ("+envAPIToken+"), or okta_client_id with okta_private_key ("+envClientID+", "+envPrivateKey+") for an OAuth 2.0 service app.")
+	case s.clientID != "" && s.privateKey == "":
+		diags.AddAttributeError(path.Root("okta_private_key"), "Missing private key",
+			"okta_client_id is set, so okta_private_key ("+envPrivateKey+") must hold the PEM private key registered for that service app.")
+	}
+	if s.privateKey != "" && s.clientID == "" && s.apiToken == "" {
+		diags.AddAttributeError(path.Root("okta_client_id"), "Missing client id",
+			"okta_private_key is set, so okta_client_id ("+envClientID+") must name the service app it belongs to.")
+	}
+	timeout := defaultRequestLimit
+	if s.requestTimeoutText != "" {
+		d, err := time.ParseDuration(s.requestTimeoutText)
+		if err != nil || d <= 0 {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
+				fmt.Sprintf("request_timeout must be a positive Go duration such as \"30s\"; got %q.", s.requestTimeoutText))
+		}
+		timeout = d
+	}
+	if diags.HasError() {
+		return nil, diags
+	}
+
+	oktaClient, err := okta.NewClient(okta.Config{
+		OrgURL:         s.orgURL,
+		APIToken:       s.apiToken,
+		ClientID:       s.clientID,
+		PrivateKey:     s.privateKey,
+		PrivateKeyID:   s.privateKeyID,
+		Scopes:         s.scopes,
+		UserAgent:      userAgent,
+		MaxRetries:     s.maxRetries,
+		RequestTimeout: timeout,
+	})
+	if err != nil {
+		addConfigError(&diags, err, "okta_org_url")
+		return nil, diags
+	}
+
+	data := &providerData{okta: oktaClient, appID: s.appID}
+	if s.scimToken != "" || s.consoleKey != "" {
+		data.statsig, err = statsig.NewClient(statsig.Config{
+			BaseURL:        s.statsigURL,
+			SCIMToken:      s.scimToken,
+			ConsoleAPIKey:  s.consoleKey,
+			UserAgent:      userAgent,
+			MaxRetries:     s.maxRetries,
+			RequestTimeout: timeout,
+		})
+		if err != nil {
+			addConfigError(&diags, err, "statsig_api_url")
+			return nil, diags
+		}
+	}
+	return data, diags
+}
+
+// addConfigError turns a client configuration error into a diagnostic on the
+// attribute it concerns.
+func addConfigError(diags *diag.Diagnostics, err error, fallbackAttr string) {
+	var cfgErr *okta.ConfigError
+	if errors.As(err, &cfgErr) {
+		attr := cfgErr.Field
+		if attr == "" {
+			attr = fallbackAttr
+		}
+		diags.AddAttributeError(path.Root(attr), cfgErr.Summary, cfgErr.Detail)
+		return
+	}
+	diags.AddAttributeError(path.Root(fallbackAttr), "Invalid provider configuration", err.Error())
+}
+
+// checkApp confirms, once per provider process, that app_id names an app the
+// credentials can read. It runs on first use rather than in Configure so that
+// a plan with nothing to refresh makes no API call at all. Errors are returned
+// to every caller; warnings only to the first, so they are not repeated for
+// every resource.
+func (d *providerData) checkApp(ctx context.Context) diag.Diagnostics {
+	d.appOnce.Do(func() {
+		app, err := d.okta.GetApplication(ctx, d.appID)
+		if err != nil {
+			if okta.IsNotFound(err) {
+				d.appErrors.AddAttributeError(path.Root("app_id"), "Statsig app not found",
+					fmt.Sprintf("Okta has no app with id %q, or the credentials cannot see it. Check app_id "+
+						"(Admin Console > Applications > Statsig: the id is in the URL) and that the admin role "+
+						"behind the credentials covers this app.", d.appID))
+				return
+			}
+			summary, detail := describeAPIError("Could not read the Statsig app", err)
+			d.appErrors.AddAttributeError(path.Root("app_id"), summary, detail)
+			return
+		}
+		if !strings.EqualFold(app.Status, "ACTIVE") {
+			d.appWarnings.AddWarning("Statsig app is not active",
+				fmt.Sprintf("The Okta app %q (%s) has status %s: Okta does not provision users of an inactive app.", app.Label, app.ID, app.Status))
+		}
+		missing := missingFeatures(app.Features, "PUSH_NEW_USERS", "PUSH_USER_DEACTIVATION", "GROUP_PUSH")
+		if len(missing) > 0 {
+			d.appWarnings.AddWarning("Statsig app provisioning is not fully enabled",
+				fmt.Sprintf("The Okta app %q (%s) lacks the provisioning features %s. Without them, assignments do not "+
+					"create or deactivate users in Statsig and group push links do not push. Enable them under the app's "+
+					"Provisioning tab (To App: Create Users, Deactivate Users; and Push Groups).",
+					app.Label, app.ID, strings.Join(missing, ", ")))
+		}
+	})
+	diags := append(diag.Diagnostics{}, d.appErrors...)
+	d.warned.Do(func() { diags.Append(d.appWarnings...) })
+	return diags
+}
+
+func missingFeatures(have []string, want ...string) []string {
+	set := make(map[string]bool, len(have))
+	for _, f := range have {
+		set[f] = true
+	}
+	var missing []string
+	for _, f := range want {
+		if !set[f] {
+			missing = append(missing, f)
+		}
+	}
+	return missing
+}
+
+// providerDataFrom is the shared Configure body of resources and data sources.
+func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil // provider not configured yet (validate, or unknown provider values)
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", raw))
+		return nil
+	}
+	return data
+}
