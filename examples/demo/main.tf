@@ -1,0 +1,62 @@
+# The configuration `make demo` applies to the sandbox's demo organisation.
+# The provider reads its settings from the environment (OKTA_ORG_URL,
+# OKTA_API_TOKEN, STATSIGOKTA_APP_ID, STATSIG_SCIM_TOKEN, STATSIG_API_URL),
+# exactly as a Terraform Cloud workspace would.
+terraform {
+  required_providers {
+    statsigokta = {
+      source = "statsigokta/statsigokta"
+    }
+  }
+}
+
+provider "statsigokta" {}
+
+data "statsigokta_app" "statsig" {}
+
+# People who get Statsig directly, with their Statsig organisation role.
+locals {
+  people = {
+    "theo.tanaka@acme.example"  = "Admin"
+    "uma.ueda@acme.example"     = "Member"
+    "victor.varga@acme.example" = "Member"
+    "wren.weber@acme.example"   = "Member"
+  }
+}
+
+resource "statsigokta_user_assignment" "people" {
+  for_each = local.people
+  login    = each.key
+  org_role = each.value
+}
+
+# Whole teams get Statsig through their Okta groups.
+resource "statsigokta_group_assignment" "engineering" {
+  group_id = var.engineering_group_id
+  priority = 0
+}
+
+resource "statsigokta_group_assignment" "data_science" {
+  group_id = var.data_science_group_id
+  priority = 1
+}
+
+variable "engineering_group_id" {
+  description = "Okta id of the Engineering group."
+  type        = string
+  default     = "00g0engineering00001"
+}
+
+variable "data_science_group_id" {
+  description = "Okta id of the Data Science group."
+  type        = string
+  default     = "00g0datascience00001"
+}
+
+output "app" {
+  value = "${data.statsigokta_app.statsig.label} (${data.statsigokta_app.statsig.id}): ${join(", ", data.statsigokta_app.statsig.features)}"
+}
+
+output "assigned_directly" {
+  value = { for login, a in statsigokta_user_assignment.people : login => "${a.status}/${a.sync_state}, Statsig id ${a.external_id}" }
+}

@@ -1,0 +1,4 @@
+import {
+  to = statsigokta_user_assignment.jane
+  id = "jane.doe@acme.com"
+}
