@@ -305,6 +305,20 @@ func TestGroupSearch(t *testing.T) {
 		t.Fatalf("q: %v", l)
 	}
 	wantErrorCode(t, e.okta("GET", "/api/v1/groups?search="+url.QueryEscape(`type co "APP"`), nil), 400, "E0000031")
+	// A rename is searchable under the old name until the lag has passed.
+	e.sb.RenameGroupOutOfBand(id, "Renamed Group")
+	byName := func(n string) int {
+		return len(e.okta("GET", "/api/v1/groups?search="+url.QueryEscape(`profile.name eq "`+n+`"`), nil).list(t))
+	}
+	if byName("Fresh Group") != 1 || byName("Renamed Group") != 0 {
+		t.Fatal("rename visible in search before lag")
+	}
+	e.clock.Advance(5 * time.Second)
+	if byName("Fresh Group") != 0 || byName("Renamed Group") != 1 {
+		t.Fatal("rename not visible in search after lag")
+	}
+	wantErrorCode(t, e.okta("PUT", "/api/v1/groups/"+id, nil), 405, "E0000022")
+	wantErrorCode(t, e.okta("GET", "/api/v1/nothing", nil), 404, "E0000007")
 	wantErrorCode(t, e.okta("GET", "/api/v1/groups/00gnope", nil), 404, "E0000007")
 }
 
@@ -479,5 +493,42 @@ func TestConnectionResetFault(t *testing.T) {
 	}
 	if n := e.sb.CountRequests(func(r Request) bool { return r.Fault == "reset" }); n != 10 {
 		t.Fatalf("recorded resets %d", n)
+	}
+}
+
+func TestConcurrentClients(t *testing.T) {
+	e := newEnv(t, Options{Fixture: GenerateFixture(40, 4), ProvisioningDelay: time.Millisecond})
+	users := e.sb.Users()
+	done := make(chan struct{})
+	for w := 0; w < 8; w++ {
+		go func(w int) {
+			defer func() { done <- struct{}{} }()
+			for i := w; i < len(users); i += 8 {
+				id := users[i].ID
+				e.okta("POST", e.appPath("/users"), map[string]any{"id": id})
+				e.okta("GET", e.appPath("/users/"+id), nil)
+				e.okta("GET", "/api/v1/groups?limit=3", nil)
+				e.scim("GET", "/scim/Users?count=5", nil)
+				if i%2 == 0 {
+					e.okta("DELETE", e.appPath("/users/"+id), nil)
+				}
+			}
+		}(w)
+	}
+	for w := 0; w < 8; w++ {
+		<-done
+	}
+	e.clock.Advance(time.Second)
+	if n := len(e.sb.AppUsers()); n != len(users)/2 {
+		t.Fatalf("app users %d, want %d", n, len(users)/2)
+	}
+	active := 0
+	for _, su := range e.sb.StatsigUsers() {
+		if su.Active {
+			active++
+		}
+	}
+	if active != len(users)/2 {
+		t.Fatalf("active statsig users %d", active)
 	}
 }

@@ -308,7 +308,7 @@ func (s *Sandbox) loadFixtureLocked(f *Fixture) error {
 		}
 		au := w.AppUsers[u.ID]
 		if au == nil {
-			au = s.newAppUser(u, "USER", profile, now)
+			au = s.newAppUser(u, "USER", profile, "", now)
 		}
 		au.Scope = "USER"
 		if fau.Scope != "" {

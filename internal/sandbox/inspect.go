@@ -230,7 +230,7 @@ func (s *Sandbox) AssignUserOutOfBand(userID, scope string) {
 			au.Scope = scope
 			return
 		}
-		s.newAppUser(u, scope, nil, s.now())
+		s.newAppUser(u, scope, nil, "", s.now())
 		s.syncPushesLocked(s.now())
 	})
 }
@@ -388,10 +388,14 @@ func (s *Sandbox) CreateGroupOutOfBand(name, description string, memberIDs ...st
 	return
 }
 
-// RenameGroupOutOfBand renames a group; search sees the new name only after GroupSearchLag.
+// RenameGroupOutOfBand renames a group; search keeps matching the old name
+// until GroupSearchLag has passed.
 func (s *Sandbox) RenameGroupOutOfBand(groupID, name string) {
 	s.inspect(func() {
 		if g := s.w.Groups[groupID]; g != nil {
+			if !s.now().Before(g.SearchVisibleAt) {
+				g.PrevName = g.Name
+			}
 			g.Name = name
 			g.LastUpdated = s.now()
 			g.SearchVisibleAt = s.now().Add(s.opts.GroupSearchLag)
@@ -408,4 +412,38 @@ func (s *Sandbox) CreateUserOutOfBand(login, firstName, lastName string) (id str
 		id = u.ID
 	})
 	return
+}
+
+// Info summarises how to reach and authenticate to the sandbox.
+type Info struct {
+	OktaURL        string            `json:"oktaUrl"`
+	StatsigURL     string            `json:"statsigUrl"`
+	AppID          string            `json:"appId"`
+	APIToken       string            `json:"apiToken"`
+	ClientID       string            `json:"clientId"`
+	PrivateKeyID   string            `json:"privateKeyId"`
+	ECPrivateKeyID string            `json:"ecPrivateKeyId"`
+	SCIMToken      string            `json:"scimToken"`
+	ConsoleKeys    map[string]string `json:"consoleKeys"` // project name -> console key
+	ProjectNames   []string          `json:"projects"`
+	DPoPRequired   bool              `json:"dpopRequired"`
+	GrantedScopes  []string          `json:"grantedScopes"`
+}
+
+// Info returns the sandbox's endpoints and credentials (also served at GET /_sandbox/info).
+func (s *Sandbox) Info() Info {
+	in := Info{OktaURL: s.OktaURL(), StatsigURL: s.StatsigURL(), APIToken: s.creds.APIToken, ClientID: s.creds.ClientID,
+		PrivateKeyID: s.creds.RSAKid, ECPrivateKeyID: s.creds.ECKid, SCIMToken: s.creds.SCIMToken, ConsoleKeys: map[string]string{}}
+	s.mu.Lock()
+	in.AppID = s.w.App.ID
+	for _, p := range s.w.Projects {
+		in.ConsoleKeys[p.Name] = p.ConsoleKey
+		in.ProjectNames = append(in.ProjectNames, p.Name)
+	}
+	s.mu.Unlock()
+	s.oauth.mu.Lock()
+	in.DPoPRequired = s.oauth.dpopRequired
+	in.GrantedScopes = slices.Clone(s.oauth.granted)
+	s.oauth.mu.Unlock()
+	return in
 }

@@ -27,7 +27,11 @@ func (s *Sandbox) advanceLocked() {
 }
 
 // newAppUser creates a STAGED app user and queues its provisioning.
-func (s *Sandbox) newAppUser(u *userRec, scope string, profile map[string]any, now time.Time) *appUserRec {
+// userName overrides the login as the app username (credentials.userName).
+func (s *Sandbox) newAppUser(u *userRec, scope string, profile map[string]any, userName string, now time.Time) *appUserRec {
+	if userName == "" {
+		userName = u.Login
+	}
 	p := map[string]any{
 		"email":          u.Email,
 		"givenName":      u.FirstName,
@@ -37,7 +41,7 @@ func (s *Sandbox) newAppUser(u *userRec, scope string, profile map[string]any, n
 	maps.Copy(p, profile)
 	au := &appUserRec{
 		UserID: u.ID, Scope: scope, Status: "STAGED", SyncState: "SYNCING",
-		UserName: u.Login, Profile: p, GroupIDs: []string{},
+		UserName: userName, Profile: p, GroupIDs: []string{},
 		Created: now, LastUpdated: now, StatusChanged: now,
 		ProvisionDue: now.Add(s.provisioningDelay()),
 	}
@@ -189,7 +193,7 @@ func (s *Sandbox) grantViaGroupLocked(uid, gid string, now time.Time) {
 	}
 	au := s.w.AppUsers[uid]
 	if au == nil {
-		au = s.newAppUser(u, "GROUP", nil, now)
+		au = s.newAppUser(u, "GROUP", nil, "", now)
 	}
 	au.GroupIDs = addUnique(au.GroupIDs, gid)
 }

@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 )
@@ -236,5 +235,4 @@ func TestDPoP(t *testing.T) {
 	if tp, err := JWKThumbprint(rfc); err != nil || tp != "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs" {
 		t.Fatalf("thumbprint %q %v", tp, err)
 	}
-	_ = strings.TrimSpace
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -18,6 +19,14 @@ const (
 	scopeUsersRead   = "okta.users.read"
 	assignBlockedMsg = "The application cannot be unassigned from the user while their group memberships grant them access"
 )
+
+// knownOktaPaths are the emulated paths, for 405 on an unsupported method.
+var knownOktaPaths = []*regexp.Regexp{
+	regexp.MustCompile(`^/api/v1/apps/[^/]+(/users(/[^/]+)?|/groups(/[^/]+)?|/group-push/mappings(/[^/]+)?)?$`),
+	regexp.MustCompile(`^/api/v1/groups(/[^/]+(/users)?)?$`),
+	regexp.MustCompile(`^/api/v1/users(/[^/]+)?$`),
+	regexp.MustCompile(`^/oauth2/v1/token$`),
+}
 
 func (s *Sandbox) registerOkta(mux *http.ServeMux) {
 	h := func(pattern string, scopes []string, fn http.HandlerFunc) {
@@ -53,6 +62,12 @@ func (s *Sandbox) registerOkta(mux *http.ServeMux) {
 	h("GET /api/v1/users/{id}", []string{scopeUsersRead}, s.getUser)
 	mux.HandleFunc("POST /oauth2/v1/token", s.tokenEndpoint)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		for _, re := range knownOktaPaths {
+			if re.MatchString(r.URL.Path) {
+				writeOktaError(w, http.StatusMethodNotAllowed, "E0000022", "The endpoint does not support the provided HTTP method")
+				return
+			}
+		}
 		writeOktaError(w, http.StatusNotFound, "E0000007", fmt.Sprintf("Not found: Resource not found: %s (Resource)", r.URL.Path))
 	})
 }
@@ -255,9 +270,13 @@ func (s *Sandbox) assignAppUser(w http.ResponseWriter, r *http.Request) {
 		oktaNotFound(w, *body.ID, "User")
 		return
 	}
+	userName := ""
+	if body.Credentials != nil && body.Credentials.UserName != nil {
+		userName = *body.Credentials.UserName
+	}
 	au := s.w.AppUsers[u.ID]
 	if au == nil {
-		au = s.newAppUser(u, "USER", body.Profile, now)
+		au = s.newAppUser(u, "USER", body.Profile, userName, now)
 	} else {
 		// Re-POST is an upsert; a GROUP-scoped assignment is converted to USER
 		// (what "Convert assignments" does).
@@ -267,9 +286,6 @@ func (s *Sandbox) assignAppUser(w http.ResponseWriter, r *http.Request) {
 			s.pushProfileLocked(au, now)
 		}
 		au.LastUpdated = now
-	}
-	if body.Credentials != nil && body.Credentials.UserName != nil && *body.Credentials.UserName != "" && au.Status == "STAGED" {
-		au.UserName = *body.Credentials.UserName
 	}
 	s.syncPushesLocked(now)
 	writeJSON(w, http.StatusOK, s.appUserJSON(au, false))

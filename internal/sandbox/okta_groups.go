@@ -186,8 +186,18 @@ func (s *Sandbox) listGroups(w http.ResponseWriter, r *http.Request) {
 	var ids []string
 	for id, g := range s.w.Groups {
 		if searchExpr != nil {
-			// search reads an eventually consistent index.
-			if now.Before(g.SearchVisibleAt) || !searchExpr.eval(g.attr) {
+			// search reads an eventually consistent index: a new group is not
+			// there yet, a renamed one is still indexed under its old name.
+			indexed := g
+			if now.Before(g.SearchVisibleAt) {
+				if g.PrevName == "" {
+					continue
+				}
+				cp := *g
+				cp.Name = g.PrevName
+				indexed = &cp
+			}
+			if !searchExpr.eval(indexed.attr) {
 				continue
 			}
 		}

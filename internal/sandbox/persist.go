@@ -67,4 +67,10 @@ func (s *Sandbox) LoadState(path string) error {
 }
 
 // SetOnChange registers fn to run after every successful mutating request.
-func (s *Sandbox) SetOnChange(fn func()) { s.onChange = fn }
+func (s *Sandbox) SetOnChange(fn func()) { s.onChange.Store(&fn) }
+
+func (s *Sandbox) changed() {
+	if fn := s.onChange.Load(); fn != nil && *fn != nil {
+		(*fn)()
+	}
+}

@@ -110,8 +110,8 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 				rec.Status = http.StatusOK
 			}
 			s.rec.add(rec)
-			if r.Method != http.MethodGet && sw.status > 0 && sw.status < 400 && s.onChange != nil {
-				s.onChange()
+			if r.Method != http.MethodGet && sw.status > 0 && sw.status < 400 {
+				s.changed()
 			}
 		}()
 		if d := s.latency(); d > 0 {
@@ -119,6 +119,9 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 		}
 		now := s.now()
 		sw.Header().Set("Date", now.UTC().Format(http.TimeFormat))
+		if service == "okta" {
+			sw.Header().Set("X-Okta-Request-Id", randToken(27))
+		}
 
 		if service == "okta" && bucket != "other" {
 			st := s.rl.take(bucket, s.bucketLimit(bucket), now)
@@ -172,8 +175,8 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 				// Record before closing so the client never observes the reset first.
 				recorded = true
 				s.rec.add(rec)
-				if d.applyWrite && r.Method != http.MethodGet && s.onChange != nil {
-					s.onChange()
+				if d.applyWrite && r.Method != http.MethodGet {
+					s.changed()
 				}
 				resetConn(w)
 				return

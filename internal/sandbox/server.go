@@ -2,6 +2,25 @@
 // API (the subset the provider uses, plus the OAuth token endpoint) and of the
 // Statsig SCIM and Console APIs. It follows the published contracts in
 // shared/openapi and the fact sheets in shared/reference.
+//
+// Choices made where the facts are unconfirmed (each also noted at the code):
+//   - E0000046 (unassigning a user an assigned group still grants access) is
+//     HTTP 403, for any app user with a group source, whatever its scope.
+//   - POST of an existing assignment is an upsert; a GROUP-scoped one becomes USER.
+//   - Group push: one mapping per source group and one per target group; only
+//     members assigned and PROVISIONED are pushed; when two mappings give the
+//     same user different roles in one project, the last push wins.
+//   - targetGroupName creates the APP_GROUP in Okta and asks Statsig (SCIM
+//     POST /Groups) for it: only team groups can be created; otherwise the
+//     mapping is created in status ERROR with an errorSummary.
+//   - DELETE of a mapping: ACTIVE -> 400; ERROR may be deleted; with
+//     deleteTargetGroup=true a team target deletes the Statsig team (and its
+//     APP_GROUPs), a project target is refused with 400 E0000001 and the
+//     mapping is left as it was. PATCH of an ERROR mapping -> 400.
+//   - Deactivation in Statsig wipes all roles; re-provisioning reactivates the
+//     same Statsig user id without roles; pushes then re-grant.
+//   - Resource requests with a DPoP-bound token need a proof with ath but no nonce.
+//   - Faults apply to Okta /api and Statsig APIs, never to /oauth2 or /_sandbox.
 package sandbox
 
 import (
@@ -13,6 +32,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -56,7 +76,7 @@ type Sandbox struct {
 
 	// onChange is called (without locks) after a mutating request; the
 	// standalone server uses it to persist state.
-	onChange func()
+	onChange atomic.Pointer[func()]
 }
 
 // New starts both servers on 127.0.0.1 with random ports. It panics on error

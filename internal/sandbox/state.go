@@ -62,6 +62,9 @@ type groupRec struct {
 	LastMembershipUpdated time.Time `json:"lastMembershipUpdated"`
 	// SearchVisibleAt models the eventually consistent search index.
 	SearchVisibleAt time.Time `json:"searchVisibleAt"`
+	// PrevName is what the search index still shows before SearchVisibleAt
+	// after a rename ("" for a new group: invisible until then).
+	PrevName string `json:"prevName,omitempty"`
 	// StatsigGroupID links an APP_GROUP to the Statsig SCIM group it mirrors.
 	StatsigGroupID string `json:"statsigGroupId,omitempty"`
 }

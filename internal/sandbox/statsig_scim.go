@@ -54,6 +54,9 @@ func (s *Sandbox) registerStatsig(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_sandbox/app-users", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.AppUsers())
 	})
+	mux.HandleFunc("GET /_sandbox/info", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, s.Info())
+	})
 	mux.HandleFunc("GET /_sandbox/push-mappings", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.PushMappings())
 	})

@@ -32,6 +32,7 @@ func main() {
 	mappingLag := flag.Duration("mapping-list-lag", 0, "lag before new push mappings appear in the list")
 	stateFile := flag.String("state-file", "", "persist state to this JSON file (loaded at start if present)")
 	dpop := flag.Bool("dpop", false, "require DPoP for the OAuth service app")
+	keyFile := flag.String("private-key-file", "", "write the service app's RSA private key (PKCS#8 PEM) to this file")
 	flag.Parse()
 
 	var fx *sandbox.Fixture
@@ -72,6 +73,12 @@ func main() {
 		s.SetOnChange(save)
 	}
 
+	if *keyFile != "" {
+		if err := os.WriteFile(*keyFile, []byte(s.PrivateKeyPEM()), 0o600); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("OKTA_PRIVATE_KEY_FILE=%s\n", *keyFile)
+	}
 	fmt.Printf("OKTA_ORG_URL=%s\n", s.OktaURL())
 	fmt.Printf("OKTA_API_TOKEN=%s\n", s.APIToken())
 	fmt.Printf("OKTA_APP_ID=%s\n", s.AppID())
