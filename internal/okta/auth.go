@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 	"unicode"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // authenticator adds credentials to requests.
@@ -113,7 +115,7 @@ type oauthAuth struct {
 	tokenURL string
 
 	// sem serializes token requests so concurrent API calls share one
-	// token; unlike a mutex, waiting for it honours ctx.
+	// token; unlike a mutex, waiting for it honors ctx.
 	sem chan struct{}
 
 	mu         sync.Mutex // guards the fields below
@@ -229,6 +231,10 @@ func (a *oauthAuth) fetchToken(ctx context.Context) (string, string, error) {
 		if err != nil {
 			return "", "", fmt.Errorf("okta: POST %s: %w", path, scrubURLError(err))
 		}
+		tflog.Debug(ctx, "Okta token request", map[string]any{
+			"method": http.MethodPost, "path": path, "status": resp.StatusCode,
+			"attempt": try + 1, "dpop": key != nil,
+		})
 		newNonce := resp.Header.Get("DPoP-Nonce")
 		if newNonce != "" {
 			a.mu.Lock()

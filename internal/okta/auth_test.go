@@ -32,15 +32,14 @@ type fakeOkta struct {
 	apiNonce      string // required in resource proofs when set
 	tokenLifetime int
 
-	mu            sync.Mutex
-	tokenCalls    int
-	apiCalls      int
-	issued        []string
-	revoked       map[string]bool
-	assertions    []parsedJWT
-	lastProof     parsedJWT
-	lastProofJWK  *ecdsa.PublicKey
-	dpopThumbHits int
+	mu           sync.Mutex
+	tokenCalls   int
+	apiCalls     int
+	issued       []string
+	revoked      map[string]bool
+	assertions   []parsedJWT
+	lastProof    parsedJWT
+	lastProofJWK *ecdsa.PublicKey
 }
 
 func newFakeOkta(t *testing.T, pub any) *fakeOkta {
@@ -454,8 +453,11 @@ func TestNoSecretsInErrors(t *testing.T) {
 		case "/api/v1/users/500":
 			w.WriteHeader(500)
 		case "/api/v1/users/drop":
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			conn.Close()
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					conn.Close()
+				}
+			}
 		default:
 			oktaError(w, 403, ErrCodeAccessDenied, "You do not have permission to perform the requested action")
 		}

@@ -73,7 +73,7 @@ type Client struct {
 	now        func() time.Time
 	minBackoff time.Duration
 	maxBackoff time.Duration
-	jitter     func(max time.Duration) time.Duration
+	jitter     func(limit time.Duration) time.Duration
 }
 
 // NewClient validates cfg and returns a client. Errors are *ConfigError.
@@ -187,9 +187,9 @@ func pathf(format string, segments ...string) (string, error) {
 	return fmt.Sprintf(format, args...), nil
 }
 
-func randomJitter(max time.Duration) time.Duration {
-	if max <= 0 {
+func randomJitter(limit time.Duration) time.Duration {
+	if limit <= 0 {
 		return 0
 	}
-	return rand.N(max)
+	return rand.N(limit)
 }

@@ -307,7 +307,7 @@ func TestServerErrorThenSuccess(t *testing.T) {
 	c, _, _ := newTestServer(t, func(rw http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) < 3 {
 			rw.WriteHeader(http.StatusBadGateway)
-			io.WriteString(rw, "<html>bad gateway</html>")
+			_, _ = io.WriteString(rw, "<html>bad gateway</html>")
 			return
 		}
 		writeJSON(rw, 200, map[string]any{"id": "00g1", "type": "APP_GROUP", "source": map[string]any{"id": "0oa1"},
@@ -329,9 +329,10 @@ func TestConnectionErrorsRetryOnlyIdempotentCalls(t *testing.T) {
 		n := calls.Add(1)
 		if n%2 == 1 {
 			// Drop the connection without answering.
-			conn, _, err := rw.(http.Hijacker).Hijack()
-			if err == nil {
-				conn.Close()
+			if hj, ok := rw.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					conn.Close()
+				}
 			}
 			return
 		}
@@ -386,7 +387,7 @@ func TestContextCancelledDuringRateLimitWait(t *testing.T) {
 		t.Errorf("error should mention the rate limit it was waiting for: %v", err)
 	}
 	if time.Since(start) > 5*time.Second {
-		t.Fatal("wait did not honour ctx")
+		t.Fatal("wait did not honor ctx")
 	}
 }
 

@@ -170,9 +170,9 @@ func summarizeBody(status int, body []byte) string {
 	if s == "" || !utf8.ValidString(s) {
 		return http.StatusText(status)
 	}
-	const max = 200
-	if len(s) > max {
-		s = s[:max] + "…"
+	const maxLen = 200
+	if len(s) > maxLen {
+		s = s[:maxLen] + "…"
 	}
 	return s
 }

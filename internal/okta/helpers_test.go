@@ -142,11 +142,18 @@ func verifyJWT(t *testing.T, token string, pub crypto.PublicKey) parsedJWT {
 	switch alg {
 	case "RS256":
 		d := sha256.Sum256(input)
-		if err := rsa.VerifyPKCS1v15(pub.(*rsa.PublicKey), crypto.SHA256, d[:], sig); err != nil {
+		k, ok := pub.(*rsa.PublicKey)
+		if !ok {
+			t.Fatalf("RS256 with a %T key", pub)
+		}
+		if err := rsa.VerifyPKCS1v15(k, crypto.SHA256, d[:], sig); err != nil {
 			t.Fatalf("RS256 signature does not verify: %v", err)
 		}
 	case "ES256", "ES384":
-		k := pub.(*ecdsa.PublicKey)
+		k, ok := pub.(*ecdsa.PublicKey)
+		if !ok {
+			t.Fatalf("%s with a %T key", alg, pub)
+		}
 		size := (k.Curve.Params().BitSize + 7) / 8
 		if len(sig) != 2*size {
 			t.Fatalf("%s signature is %d bytes, want fixed-size r||s of %d", alg, len(sig), 2*size)
@@ -194,5 +201,12 @@ func jwkPublicKey(t *testing.T, jwk map[string]any) *ecdsa.PublicKey {
 	if err1 != nil || err2 != nil {
 		t.Fatal("jwk coordinates are not base64url")
 	}
-	return &ecdsa.PublicKey{Curve: elliptic.P256(), X: new(big.Int).SetBytes(x), Y: new(big.Int).SetBytes(y)}
+	if len(x) != 32 || len(y) != 32 {
+		t.Fatalf("jwk coordinates are %d and %d bytes, want 32", len(x), len(y))
+	}
+	k, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), append(append([]byte{4}, x...), y...))
+	if err != nil {
+		t.Fatalf("jwk is not a P-256 point: %v", err)
+	}
+	return k
 }

@@ -143,7 +143,7 @@ func parsePrivateKey(pemText string) (crypto.Signer, string, error) {
 		return nil, "", bad("Unsupported private key format", fmt.Sprintf("Found a %q PEM block.", block.Type))
 	}
 	if err != nil {
-		return nil, "", bad("Invalid private key", fmt.Sprintf("The PEM block is labelled as a %s but its content could not be parsed.", format))
+		return nil, "", bad("Invalid private key", fmt.Sprintf("The PEM block is labeled as a %s but its content could not be parsed.", format))
 	}
 
 	switch k := key.(type) {

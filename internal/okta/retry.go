@@ -117,7 +117,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 		}
 		c.logAttempt(ctx, r.method, logPath, resp, attempt, wait)
 		if err := c.sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("okta: %s %s: %w while waiting to retry (last error: %v)", r.method, logPath, err, lastErr)
+			return nil, fmt.Errorf("okta: %s %s: %w while waiting to retry (last error: %w)", r.method, logPath, err, lastErr)
 		}
 	}
 }

@@ -209,7 +209,7 @@ func (c *Client) get(ctx context.Context, which api, path string, query url.Valu
 		fields["retry_wait"] = wait.String()
 		tflog.Debug(ctx, "Statsig API request", fields)
 		if err := c.sleep(ctx, wait); err != nil {
-			return fmt.Errorf("statsig: GET %s: %w while waiting to retry (last error: %v)", path, err, lastErr)
+			return fmt.Errorf("statsig: GET %s: %w while waiting to retry (last error: %w)", path, err, lastErr)
 		}
 	}
 }

@@ -14,11 +14,9 @@ type SCIMUser struct {
 	Groups         []SCIMMember `json:"groups,omitempty"`
 }
 
-// coreUserSchema is where Okta puts statsigOrgRole; some servers nest custom
-// attributes under their schema URN instead of the top level.
-const coreUserSchema = "urn:ietf:params:scim:schemas:core:2.0:User"
-
-// UnmarshalJSON also accepts statsigOrgRole nested under the core schema URN.
+// UnmarshalJSON also accepts statsigOrgRole nested under the core schema URN
+// (where Okta's attribute mapping puts it): servers may place custom
+// attributes there instead of at the top level.
 func (u *SCIMUser) UnmarshalJSON(data []byte) error {
 	type plain SCIMUser
 	var aux struct {
