@@ -24,6 +24,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*groupAssignmentResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*groupAssignmentResource)(nil)
 	_ resource.ResourceWithImportState = (*groupAssignmentResource)(nil)
+	_ resource.ResourceWithIdentity    = (*groupAssignmentResource)(nil)
 )
 
 // NewGroupAssignmentResource assigns an Okta group to the Statsig app.
@@ -89,6 +90,10 @@ func (r *groupAssignmentResource) Schema(_ context.Context, _ resource.SchemaReq
 	}
 }
 
+func (r *groupAssignmentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = appObjectIdentitySchema("group_id", "Okta group id (00g...).")
+}
+
 func (r *groupAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -152,6 +157,7 @@ func (r *groupAssignmentResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	resp.Diagnostics.Append(r.setState(ctx, &plan, assignment, &resp.State)...)
+	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "group_id", assignment.ID)...)
 }
 
 func (r *groupAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -161,6 +167,9 @@ func (r *groupAssignmentResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is set first: the framework requires one even when the
+	// resource is removed from state below.
+	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "group_id", state.ID.ValueString())...)
 	assignment, err := r.data.readAppGroup(ctx, state.ID.ValueString())
 	if okta.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
@@ -186,6 +195,7 @@ func (r *groupAssignmentResource) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	resp.Diagnostics.Append(r.setState(ctx, &plan, assignment, &resp.State)...)
+	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "group_id", assignment.ID)...)
 }
 
 func (r *groupAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -200,14 +210,24 @@ func (r *groupAssignmentResource) Delete(ctx context.Context, req resource.Delet
 	}
 }
 
+// ImportState accepts an Okta group id (00g...) or an identity.
 func (r *groupAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !looksLikeOktaID(req.ID, "00g") {
+	groupID := req.ID
+	if groupID == "" {
+		var diags diag.Diagnostics
+		groupID, diags = importIDFromIdentity(ctx, req, r.data, "group_id")
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if !looksLikeOktaID(groupID, "00g") {
 		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("Import a group assignment by the Okta group id (00g...); got %q.", req.ID))
+			fmt.Sprintf("Import a group assignment by the Okta group id (00g...); got %q.", groupID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), groupID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), groupID)...)
 }
 
 func (m groupAssignmentModel) assignRequest() okta.AppGroupAssignRequest {

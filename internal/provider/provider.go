@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
 )
 
 var (
@@ -205,28 +204,35 @@ func (p *statsigOktaProvider) Resources(_ context.Context) []func() resource.Res
 	return []func() resource.Resource{
 		NewUserAssignmentResource,
 		NewGroupAssignmentResource,
+		NewGroupPushResource,
 	}
 }
 
 func (p *statsigOktaProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewAppDataSource,
+		NewRoleGroupDataSource,
+		NewRoleGroupsDataSource,
+		NewGroupPushesDataSource,
+		NewImportedUsersDataSource,
 	}
 }
 
 func (p *statsigOktaProvider) Functions(_ context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{
+		NewRoleGroupNameFunction,
+		NewParseRoleGroupNameFunction,
+	}
 }
 
 // providerSettings is the provider configuration after environment fallbacks.
 type providerSettings struct {
 	orgURL, apiToken, clientID, privateKey, privateKeyID string
-	scopes                                              []string
-	appID, scimToken, consoleKey, statsigURL            string
-	maxRetries                                          int
-	requestTimeout                                      time.Duration
-	requestTimeoutText                                  string
-	anyUnknown                                          bool
+	scopes                                               []string
+	appID, scimToken, consoleKey, statsigURL             string
+	maxRetries                                           int
+	requestTimeoutText                                   string
+	anyUnknown                                           bool
 }
 
 func settingsFromConfig(ctx context.Context, cfg providerModel) providerSettings {

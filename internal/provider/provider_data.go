@@ -105,16 +105,27 @@ func newProviderData(s providerSettings, version string) (*providerData, diag.Di
 // addConfigError turns a client configuration error into a diagnostic on the
 // attribute it concerns.
 func addConfigError(diags *diag.Diagnostics, err error, fallbackAttr string) {
-	var cfgErr *okta.ConfigError
-	if errors.As(err, &cfgErr) {
-		attr := cfgErr.Field
-		if attr == "" {
-			attr = fallbackAttr
+	var oktaErr *okta.ConfigError
+	var statsigErr *statsig.ConfigError
+	switch {
+	case errors.As(err, &oktaErr):
+		diags.AddAttributeError(path.Root(orDefault(oktaErr.Field, fallbackAttr)), oktaErr.Summary, oktaErr.Detail)
+	case errors.As(err, &statsigErr):
+		attr := statsigErr.Field
+		if attr == "statsig_base_url" {
+			attr = "statsig_api_url"
 		}
-		diags.AddAttributeError(path.Root(attr), cfgErr.Summary, cfgErr.Detail)
-		return
+		diags.AddAttributeError(path.Root(orDefault(attr, fallbackAttr)), statsigErr.Summary, statsigErr.Detail)
+	default:
+		diags.AddAttributeError(path.Root(fallbackAttr), "Invalid provider configuration", err.Error())
 	}
-	diags.AddAttributeError(path.Root(fallbackAttr), "Invalid provider configuration", err.Error())
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // checkApp confirms, once per provider process, that app_id names an app the

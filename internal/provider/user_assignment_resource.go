@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -27,6 +28,7 @@ var (
 	_ resource.ResourceWithConfigValidators = (*userAssignmentResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*userAssignmentResource)(nil)
 	_ resource.ResourceWithImportState      = (*userAssignmentResource)(nil)
+	_ resource.ResourceWithIdentity         = (*userAssignmentResource)(nil)
 )
 
 const (
@@ -75,8 +77,9 @@ func (r *userAssignmentResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"user_id": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "Okta user id (`00u...`). Exactly one of `user_id` or `login` must be set; " +
-					"with `login`, the plan shows the id it resolves to. Changing the user replaces the resource.",
+				MarkdownDescription: "Okta user id (`00u...`). Set `user_id` or `login` (or both, naming the same " +
+					"user, as `terraform plan -generate-config-out` writes them); with `login` alone, the plan shows " +
+					"the id it resolves to. Changing the user replaces the resource.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(userIDChanged,
 					"Changing the user replaces the assignment.", "Changing the user replaces the assignment."),
 					stringplanmodifier.UseStateForUnknown()},
@@ -86,7 +89,7 @@ func (r *userAssignmentResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional: true,
 				Computed: true,
 				MarkdownDescription: "Okta login of the user, such as `jane@example.com`, resolved to `user_id` " +
-					"at plan time. Exactly one of `user_id` or `login` must be set.",
+					"at plan time. When `user_id` is set too, both must name the same user.",
 				PlanModifiers: keepState,
 				Validators:    []validator.String{stringvalidator.LengthBetween(1, 100)},
 			},
@@ -145,9 +148,15 @@ func userIDChanged(_ context.Context, req planmodifier.StringRequest, resp *stri
 		!req.StateValue.IsNull() && req.ConfigValue.ValueString() != req.StateValue.ValueString()
 }
 
+func (r *userAssignmentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = appObjectIdentitySchema("user_id", "Okta user id (00u...).")
+}
+
 func (r *userAssignmentResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("user_id"), path.MatchRoot("login")),
+		// At least one rather than exactly one: Terraform's -generate-config-out
+		// writes both, and ModifyPlan checks that they name the same user.
+		resourcevalidator.AtLeastOneOf(path.MatchRoot("user_id"), path.MatchRoot("login")),
 	}
 }
 
@@ -172,10 +181,12 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 
-	if config.UserID.IsNull() && known(config.Login) {
+	if known(config.Login) {
 		login := config.Login.ValueString()
-		if !state.Login.IsNull() && strings.EqualFold(state.Login.ValueString(), login) {
-			return // same login as applied: nothing to resolve
+		sameAsApplied := !state.Login.IsNull() && strings.EqualFold(state.Login.ValueString(), login) &&
+			(config.UserID.IsNull() || config.UserID.Equal(state.UserID))
+		if sameAsApplied {
+			return // nothing to resolve: no API call on a plan with nothing to do
 		}
 		user, err := r.data.okta.GetUser(ctx, login)
 		if err != nil {
@@ -186,6 +197,12 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 			}
 			resp.Diagnostics.AddAttributeError(path.Root("login"), "Could not resolve login",
 				detailOf(describeAPIError("Could not resolve login", err)))
+			return
+		}
+		if known(config.UserID) && config.UserID.ValueString() != user.ID {
+			resp.Diagnostics.AddAttributeError(path.Root("login"), "login and user_id name different users",
+				fmt.Sprintf("login %q is Okta user %s, but user_id is %s. Set only one of them, or make them name the same user.",
+					login, user.ID, config.UserID.ValueString()))
 			return
 		}
 		plan.UserID = types.StringValue(user.ID)
@@ -271,6 +288,7 @@ func (r *userAssignmentResource) Create(ctx context.Context, req resource.Create
 	}
 	plan.StatsigActive = r.statsigActive(ctx, plan.UserName.ValueString(), plan.WaitForProvisioning.ValueBool() && err == nil, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "user_id", userID)...)
 	if err != nil {
 		resp.Diagnostics.AddError("Provisioning in Statsig did not complete", err.Error())
 	}
@@ -374,6 +392,9 @@ func (r *userAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is set first: the framework requires one even when the
+	// resource is removed from state below.
+	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "user_id", state.ID.ValueString())...)
 	appUser, err := r.data.readAppUser(ctx, state.ID.ValueString())
 	if okta.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
@@ -441,6 +462,7 @@ func (r *userAssignmentResource) Update(ctx context.Context, req resource.Update
 	plan.fromAppUser(appUser)
 	plan.StatsigActive = r.statsigActive(ctx, plan.UserName.ValueString(), false, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "user_id", userID)...)
 }
 
 func (r *userAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -469,19 +491,27 @@ func (r *userAssignmentResource) Delete(ctx context.Context, req resource.Delete
 	}
 }
 
-// ImportState accepts an Okta user id (00u...) or a login.
+// ImportState accepts an Okta user id (00u...), a login, or an identity.
 func (r *userAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	userID := req.ID
+	if userID == "" {
+		var diags diag.Diagnostics
+		userID, diags = importIDFromIdentity(ctx, req, r.data, "user_id")
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	if !looksLikeOktaID(userID, "00u") {
 		if r.data == nil {
 			resp.Diagnostics.AddError("Provider not configured", "Importing by login needs a configured provider.")
 			return
 		}
-		user, err := r.data.okta.GetUser(ctx, req.ID)
+		user, err := r.data.okta.GetUser(ctx, userID)
 		if err != nil {
 			if okta.IsNotFound(err) {
 				resp.Diagnostics.AddError("Cannot import assignment",
-					fmt.Sprintf("%q is neither an Okta user id (00u...) nor the login of an Okta user.", req.ID))
+					fmt.Sprintf("%q is neither an Okta user id (00u...) nor the login of an Okta user.", userID))
 				return
 			}
 			resp.Diagnostics.AddError(describeAPIError("Could not resolve the login to import", err))

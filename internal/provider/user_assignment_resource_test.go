@@ -342,8 +342,8 @@ resource "statsigokta_user_assignment" "alice" {
 func TestAccUserAssignment_invalidInput(t *testing.T) {
 	sb := newTestSandbox(t, sandbox.Options{})
 	for _, tc := range []struct{ name, body, want string }{
-		{"neither", `org_role = "Member"`, `Exactly one of these attributes must be configured: \[user_id,login\]`},
-		{"both", `user_id = "00u00000000000000000"` + "\n" + `login = "alice@example.com"`, `Invalid Attribute Combination`},
+		{"neither", `org_role = "Member"`, `At least one of these attributes must be configured: \[user_id,login\]`},
+		{"both naming different users", `user_id = "00u00000000000000000"` + "\n" + `login = "alice@example.com"`, `login and user_id name different users`},
 		{"malformed id", `user_id = "alice"`, `user_id must be an Okta user id`},
 		{"unknown role", `login = "alice@example.com"` + "\n" + `org_role = "Superuser"`, `(?s)org_role.*value must be one of`},
 		{"unknown login", `login = "nobody@example.com"`, `Okta has no user with login "nobody@example.com"`},

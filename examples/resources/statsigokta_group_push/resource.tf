@@ -1,0 +1,35 @@
+# Push the members of an Okta group into the Checkout project with the Member
+# role. The plan shows the group it resolves to:
+# target_group_name = "Statsig-Checkout-Member".
+resource "statsigokta_group_push" "checkout_members" {
+  source_group_id = "00g1checkouteng23456"
+  project         = "Checkout"
+  role            = "Member"
+}
+
+# Okta pushes only members who are assigned to the app: assign the group too.
+resource "statsigokta_group_assignment" "checkout_members" {
+  group_id = statsigokta_group_push.checkout_members.source_group_id
+}
+
+# A team group: Statsig-Checkout-Growth-Admin. Teams have only the roles
+# Admin and Member.
+resource "statsigokta_group_push" "growth_admins" {
+  source_group_id = "00g1growthleads23456"
+  project         = "Checkout"
+  team            = "Growth"
+  role            = "Admin"
+}
+
+# By the Statsig group's id, here looked up by a data source. INACTIVE keeps
+# the link but pauses pushing.
+data "statsigokta_role_group" "web_read_only" {
+  project = "Web-App Platform"
+  role    = "Read Only"
+}
+
+resource "statsigokta_group_push" "web_readers" {
+  source_group_id = "00g1webreaders234567"
+  target_group_id = data.statsigokta_role_group.web_read_only.id
+  status          = "INACTIVE"
+}
