@@ -38,7 +38,7 @@ func TestProvisioningTimeline(t *testing.T) {
 	}
 	// The SCIM view agrees.
 	sr := e.scim("GET", "/scim/Users?filter="+url.QueryEscape(`userName eq "alice@example.com"`), nil).obj(t)
-	if sr["totalResults"].(float64) != 1 {
+	if as[float64](t, sr["totalResults"]) != 1 {
 		t.Fatalf("scim list %v", sr)
 	}
 
@@ -127,11 +127,11 @@ func TestAppGroupPatchAndList(t *testing.T) {
 	eng, prod := e.group("Engineering"), e.group("Product")
 	wantStatus(t, e.okta("PUT", e.appPath("/groups/"+eng.ID), nil), 200)
 	r := e.okta("PUT", e.appPath("/groups/"+prod.ID), map[string]any{"profile": map[string]any{"statsigOrgRole": "Member"}})
-	if m := r.obj(t); m["priority"].(float64) != 1 {
+	if m := r.obj(t); as[float64](t, m["priority"]) != 1 {
 		t.Fatalf("next priority: %s", r.body)
 	}
 	r = e.okta("PATCH", e.appPath("/groups/"+prod.ID), []map[string]any{{"op": "replace", "path": "/priority", "value": 5}})
-	if m := r.obj(t); m["priority"].(float64) != 5 {
+	if m := r.obj(t); as[float64](t, m["priority"]) != 5 {
 		t.Fatalf("patched: %s", r.body)
 	}
 	wantErrorCode(t, e.okta("PATCH", e.appPath("/groups/"+prod.ID), []map[string]any{{"op": "add", "path": "/priority", "value": 5}}), 400, "E0000001")
@@ -154,7 +154,7 @@ func TestGroupPushSemantics(t *testing.T) {
 	r := e.okta("POST", e.appPath("/group-push/mappings"), map[string]any{"sourceGroupId": eng.ID, "targetGroupId": target.ID})
 	wantStatus(t, r, 201)
 	m := r.obj(t)
-	if m["status"] != "ACTIVE" || m["lastPush"] == nil || !strings.HasPrefix(m["id"].(string), "gPm") {
+	if m["status"] != "ACTIVE" || m["lastPush"] == nil || !strings.HasPrefix(as[string](t, m["id"]), "gPm") {
 		t.Fatalf("mapping: %s", r.body)
 	}
 	for login, want := range map[string]string{"alice@example.com": "Admin", "bob@example.com": "Admin"} {
@@ -177,8 +177,8 @@ func TestGroupPushSemantics(t *testing.T) {
 	}
 	// The SCIM group shows the members.
 	sg := e.scim("GET", "/scim/Groups?filter="+url.QueryEscape(`displayName eq "Statsig-Checkout-Admin"`), nil).obj(t)
-	res := sg["Resources"].([]any)
-	if len(res) != 1 || len(res[0].(map[string]any)["members"].([]any)) != 2 {
+	res := as[[]any](t, sg["Resources"])
+	if len(res) != 1 || len(as[[]any](t, as[map[string]any](t, res[0])["members"])) != 2 {
 		t.Fatalf("scim group %v", sg)
 	}
 
@@ -188,7 +188,7 @@ func TestGroupPushSemantics(t *testing.T) {
 	wantErrorCode(t, e.okta("POST", e.appPath("/group-push/mappings"), map[string]any{"sourceGroupId": target.ID, "targetGroupId": e.group("Statsig-Checkout-Member").ID}), 400, "E0000001")
 	wantErrorCode(t, e.okta("POST", e.appPath("/group-push/mappings"), map[string]any{"sourceGroupId": e.group("Product").ID, "targetGroupId": target.ID, "targetGroupName": "x"}), 400, "E0000001")
 
-	id := m["id"].(string)
+	id := as[string](t, m["id"])
 	// Delete needs the param and INACTIVE.
 	wantErrorCode(t, e.okta("DELETE", e.appPath("/group-push/mappings/"+id), nil), 400, "E0000001")
 	wantErrorCode(t, e.okta("DELETE", e.appPath("/group-push/mappings/"+id+"?deleteTargetGroup=false"), nil), 400, "E0000001")
@@ -224,7 +224,7 @@ func TestGroupPushTeamCreateAndDelete(t *testing.T) {
 	if su, _ := e.sb.StatsigUser(dave.Login); su.TeamRoles["Web-App Platform/Search"] != "Member" {
 		t.Fatalf("dave %+v", su)
 	}
-	id := m["id"].(string)
+	id := as[string](t, m["id"])
 	e.okta("PATCH", e.appPath("/group-push/mappings/"+id), map[string]any{"status": "INACTIVE"})
 	wantStatus(t, e.okta("DELETE", e.appPath("/group-push/mappings/"+id+"?deleteTargetGroup=true"), nil), 204)
 	if _, ok := e.sb.GroupByName("Statsig-Web-App Platform-Search-Member"); ok {
@@ -237,7 +237,7 @@ func TestGroupPushTeamCreateAndDelete(t *testing.T) {
 	eng := e.group("Engineering")
 	r = e.okta("POST", e.appPath("/group-push/mappings"), map[string]any{"sourceGroupId": eng.ID, "targetGroupName": "Statsig-NoSuchProject-Admin"})
 	wantStatus(t, r, 201)
-	if m := r.obj(t); m["status"] != "ERROR" || !strings.Contains(m["errorSummary"].(string), "Project creation is not supported") {
+	if m := r.obj(t); m["status"] != "ERROR" || !strings.Contains(as[string](t, m["errorSummary"]), "Project creation is not supported") {
 		t.Fatalf("error mapping: %s", r.body)
 	}
 }
@@ -247,7 +247,7 @@ func TestMappingListLagAndFilters(t *testing.T) {
 	r := e.okta("POST", e.appPath("/group-push/mappings"), map[string]any{"sourceGroupId": e.group("Engineering").ID,
 		"targetGroupId": e.group("Statsig-Checkout-Member").ID, "status": "INACTIVE"})
 	wantStatus(t, r, 201)
-	id := r.obj(t)["id"].(string)
+	id := as[string](t, r.obj(t)["id"])
 	wantStatus(t, e.okta("GET", e.appPath("/group-push/mappings/"+id), nil), 200)
 	if l := e.okta("GET", e.appPath("/group-push/mappings"), nil).list(t); len(l) != 0 {
 		t.Fatalf("visible too early: %v", l)
@@ -275,7 +275,7 @@ func TestGroupSearch(t *testing.T) {
 	}
 	for _, g := range l {
 		src, _ := g["source"].(map[string]any)
-		if src["id"] != appID || g["objectClass"].([]any)[0] != "okta:user_group" {
+		if src["id"] != appID || as[[]any](t, g["objectClass"])[0] != "okta:user_group" {
 			t.Fatalf("group %v", g)
 		}
 	}
@@ -301,7 +301,7 @@ func TestGroupSearch(t *testing.T) {
 	}
 	// q prefix, stats, errors.
 	l = e.okta("GET", "/api/v1/groups?q=Eng&expand=stats", nil).list(t)
-	if len(l) != 1 || l[0]["_embedded"].(map[string]any)["stats"].(map[string]any)["usersCount"].(float64) != 3 {
+	if len(l) != 1 || as[float64](t, as[map[string]any](t, as[map[string]any](t, l[0]["_embedded"])["stats"])["usersCount"]) != 3 {
 		t.Fatalf("q: %v", l)
 	}
 	wantErrorCode(t, e.okta("GET", "/api/v1/groups?search="+url.QueryEscape(`type co "APP"`), nil), 400, "E0000031")
@@ -340,10 +340,11 @@ func TestPagination(t *testing.T) {
 		r := e.do("GET", next, nil, map[string]string{"Authorization": e.auth})
 		wantStatus(t, r, 200)
 		for _, au := range r.list(t) {
-			if seen[au["id"].(string)] {
+			id := as[string](t, au["id"])
+			if seen[id] {
 				t.Fatalf("duplicate %v", au["id"])
 			}
-			seen[au["id"].(string)] = true
+			seen[id] = true
 		}
 		pages++
 		next = nextLink(r.header)
@@ -414,12 +415,12 @@ func TestStatsigConsoleAndSCIM(t *testing.T) {
 	e.okta("POST", e.appPath("/users"), map[string]any{"id": alice.ID})
 	e.sb.SetStatsigProjectRoleOutOfBand(alice.Login, "Checkout", "Read Only")
 	c := e.console("/console/v1/users").obj(t)
-	if len(c["data"].([]any)) != 1 || c["data"].([]any)[0].(map[string]any)["role"] != "Read Only" {
+	if data := as[[]any](t, c["data"]); len(data) != 1 || as[map[string]any](t, data[0])["role"] != "Read Only" {
 		t.Fatalf("console users %v", c)
 	}
 	wantStatus(t, e.console("/console/v1/users/alice@example.com"), 200)
 	wantStatus(t, e.console("/console/v1/users/bob@example.com"), 404)
-	if d := e.console("/console/v1/company").obj(t)["data"].(map[string]any); d["companyName"] != "Checkout" {
+	if d := as[map[string]any](t, e.console("/console/v1/company").obj(t)["data"]); d["companyName"] != "Checkout" {
 		t.Fatalf("company %v", d)
 	}
 	r := e.do("GET", e.sb.StatsigURL()+"/console/v1/users", nil, map[string]string{"STATSIG-API-KEY": "console-wrong"})
@@ -430,7 +431,7 @@ func TestStatsigConsoleAndSCIM(t *testing.T) {
 	r = e.scim("POST", "/scim/Users", map[string]any{"userName": "new@example.com", "name": map[string]any{"givenName": "N", "familyName": "U"},
 		"emails": []map[string]any{{"value": "new@example.com", "primary": true}}, "active": true})
 	wantStatus(t, r, 201)
-	id := r.obj(t)["id"].(string)
+	id := as[string](t, r.obj(t)["id"])
 	wantStatus(t, e.scim("POST", "/scim/Users", map[string]any{"userName": "new@example.com", "name": map[string]any{"givenName": "N", "familyName": "U"},
 		"emails": []map[string]any{{"value": "new@example.com"}}}), 409)
 	wantStatus(t, e.scim("POST", "/scim/Users", map[string]any{"userName": "x@other.org", "name": map[string]any{"givenName": "N", "familyName": "U"},
@@ -441,10 +442,10 @@ func TestStatsigConsoleAndSCIM(t *testing.T) {
 	}
 	wantStatus(t, e.scim("GET", "/scim/Users/nope", nil), 404)
 	// Team group delete is allowed, project group delete is not.
-	team := e.scim("GET", "/scim/Groups?filter="+url.QueryEscape(`displayName eq "Statsig-Checkout-Growth-Admin"`), nil).obj(t)["Resources"].([]any)[0].(map[string]any)
-	proj := e.scim("GET", "/scim/Groups?filter="+url.QueryEscape(`displayName eq "Statsig-Checkout-Admin"`), nil).obj(t)["Resources"].([]any)[0].(map[string]any)
-	wantStatus(t, e.scim("DELETE", "/scim/Groups/"+proj["id"].(string), nil), 400)
-	wantStatus(t, e.scim("DELETE", "/scim/Groups/"+team["id"].(string), nil), 200)
+	team := as[map[string]any](t, as[[]any](t, e.scim("GET", "/scim/Groups?filter="+url.QueryEscape(`displayName eq "Statsig-Checkout-Growth-Admin"`), nil).obj(t)["Resources"])[0])
+	proj := as[map[string]any](t, as[[]any](t, e.scim("GET", "/scim/Groups?filter="+url.QueryEscape(`displayName eq "Statsig-Checkout-Admin"`), nil).obj(t)["Resources"])[0])
+	wantStatus(t, e.scim("DELETE", "/scim/Groups/"+as[string](t, proj["id"]), nil), 400)
+	wantStatus(t, e.scim("DELETE", "/scim/Groups/"+as[string](t, team["id"]), nil), 200)
 }
 
 func TestFaultDeterminism(t *testing.T) {
@@ -477,7 +478,7 @@ func TestConnectionResetFault(t *testing.T) {
 	applied, lost := 0, 0
 	for i := 0; i < 10; i++ {
 		e.sb.UnassignUserOutOfBand(alice.ID)
-		req, _ := newJSONRequest("POST", e.sb.OktaURL()+e.appPath("/users"), map[string]any{"id": alice.ID}, e.auth)
+		req, _ := newJSONRequest(t.Context(), "POST", e.sb.OktaURL()+e.appPath("/users"), map[string]any{"id": alice.ID}, e.auth)
 		res, err := e.http.Do(req)
 		if err == nil {
 			res.Body.Close()

@@ -43,7 +43,7 @@ func (h *contractHarness) call(v *ContractValidator, base, method, path string, 
 			raw = mustJSON(body)
 		}
 	}
-	req, err := http.NewRequest(method, base+path, bytes.NewReader(raw))
+	req, err := http.NewRequestWithContext(h.t.Context(), method, base+path, bytes.NewReader(raw))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -148,11 +148,11 @@ func TestContractOkta(t *testing.T) {
 
 	// Group push mappings.
 	r = h.o("POST", app+"/group-push/mappings", map[string]any{"sourceGroupId": admins.ID, "targetGroupId": tgt.ID, "status": "ACTIVE"}, true, 201)
-	id := r.obj(t)["id"].(string)
+	id := as[string](t, r.obj(t)["id"])
 	h.o("POST", app+"/group-push/mappings", map[string]any{"sourceGroupId": admins.ID, "targetGroupId": tgt.ID}, true, 400)
 	h.o("POST", app+"/group-push/mappings", map[string]any{"targetGroupId": tgt.ID}, false, 400)
 	r = h.o("POST", app+"/group-push/mappings", map[string]any{"sourceGroupId": prod.ID, "targetGroupName": "Statsig-Checkout-Search-Admin", "status": "INACTIVE"}, true, 201)
-	id2 := r.obj(t)["id"].(string)
+	id2 := as[string](t, r.obj(t)["id"])
 	h.o("GET", app+"/group-push/mappings", nil, true, 200)
 	h.o("GET", app+"/group-push/mappings?limit=1&status=ACTIVE&sourceGroupId="+admins.ID+"&lastUpdated=2020-01-01T00:00:00Z", nil, true, 200)
 	h.o("GET", app+"/group-push/mappings?status=BROKEN", nil, false, 400)
@@ -217,7 +217,7 @@ func TestContractOkta(t *testing.T) {
 	h.sb.SetFaults(Faults{Seed: 1, Rate5xx: 1})
 	var saw500 bool
 	for i := 0; i < 20 && !saw500; i++ {
-		req, _ := http.NewRequest("GET", h.sb.OktaURL()+"/api/v1/groups/"+eng.ID, nil)
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", h.sb.OktaURL()+"/api/v1/groups/"+eng.ID, nil)
 		req.Header.Set("Authorization", h.auth)
 		res, err := h.http.Do(req)
 		if err != nil {
@@ -253,7 +253,7 @@ func TestContractStatsig(t *testing.T) {
 		"name": map[string]any{"givenName": "Zed", "familyName": "Z"}, "emails": []map[string]any{{"value": "zed@example.com", "primary": true, "type": "work"}},
 		"active": true, "statsigOrgRole": "Member"}
 	r := h.s("POST", "/scim/Users", newUser, true, 201)
-	zid := r.obj(t)["id"].(string)
+	zid := as[string](t, r.obj(t)["id"])
 	h.s("POST", "/scim/Users", newUser, true, 409)
 	h.s("POST", "/scim/Users", map[string]any{"userName": "x@example.com"}, false, 400)
 	h.s("GET", "/scim/Users/"+zid, nil, true, 200)
@@ -266,7 +266,7 @@ func TestContractStatsig(t *testing.T) {
 	h.s("PATCH", "/scim/Users/nope", map[string]any{"Operations": []map[string]any{{"op": "replace", "value": map[string]any{"active": false}}}}, true, 404)
 
 	r = h.s("GET", "/scim/Groups?filter="+url.QueryEscape(`displayName eq "Statsig-Checkout-Member"`), nil, true, 200)
-	gid := r.obj(t)["Resources"].([]any)[0].(map[string]any)["id"].(string)
+	gid := as[string](t, as[map[string]any](t, as[[]any](t, r.obj(t)["Resources"])[0])["id"])
 	h.s("GET", "/scim/Groups?excludedAttributes=members&count=2", nil, true, 200)
 	h.s("GET", "/scim/Groups/"+gid, nil, true, 200)
 	h.s("GET", "/scim/Groups/nope", nil, true, 404)
@@ -276,7 +276,7 @@ func TestContractStatsig(t *testing.T) {
 	h.s("PATCH", "/scim/Groups/"+gid, map[string]any{"Operations": []map[string]any{{"op": "add", "path": "members", "value": []map[string]any{{"value": "nope", "display": "x"}}}}}, true, 400)
 	h.s("PUT", "/scim/Groups/"+gid, map[string]any{"displayName": "Statsig-Checkout-Member", "members": member}, true, 200)
 	r = h.s("POST", "/scim/Groups", map[string]any{"displayName": "Statsig-Checkout-Fraud-Member"}, true, 201)
-	teamID := r.obj(t)["id"].(string)
+	teamID := as[string](t, r.obj(t)["id"])
 	h.s("POST", "/scim/Groups", map[string]any{"displayName": "Statsig-NewProject-Admin"}, true, 400)
 	h.s("DELETE", "/scim/Groups/"+gid, nil, true, 400)
 	h.s("DELETE", "/scim/Groups/"+teamID, nil, true, 200)
@@ -294,7 +294,7 @@ func TestContractStatsig(t *testing.T) {
 	h.c("/console/v1/users", "console-wrong", 401)
 	if k := h.sb.StatsigConsoleKeyFor("Web-App Platform"); k == "" || k == key {
 		t.Fatalf("per-project key %q", k)
-	} else if d := h.c("/console/v1/company", k, 200).obj(t)["data"].(map[string]any); d["companyName"] != "Web-App Platform" {
+	} else if d := as[map[string]any](t, h.c("/console/v1/company", k, 200).obj(t)["data"]); d["companyName"] != "Web-App Platform" {
 		t.Fatalf("company %v", d)
 	}
 }

@@ -66,7 +66,9 @@ func TestFixturePreassignedAndJSON(t *testing.T) {
 	f.PushMappings = []FixturePushMapping{{SourceGroupName: "Product", TargetGroupName: "Statsig-Web-App Platform-Member"}}
 	path := filepath.Join(t.TempDir(), "fx.json")
 	data, _ := json.Marshal(f)
-	os.WriteFile(path, data, 0o600)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	loaded, err := LoadFixture(path)
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +87,9 @@ func TestFixturePreassignedAndJSON(t *testing.T) {
 		t.Fatalf("mappings %+v", pm)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.json")
-	os.WriteFile(bad, []byte(`{"users":[{"login":"a@x"}],"bogus":1}`), 0o600)
+	if err := os.WriteFile(bad, []byte(`{"users":[{"login":"a@x"}],"bogus":1}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := LoadFixture(bad); err == nil {
 		t.Fatal("unknown field accepted")
 	}
@@ -130,7 +134,7 @@ func TestValidatorRejectsBadResponses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest("GET", "http://127.0.0.1:1/api/v1/apps/0oa1/users/00u1", nil)
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", "http://127.0.0.1:1/api/v1/apps/0oa1/users/00u1", nil)
 	req.Header.Set("Authorization", "SSWS x")
 	if err := v.ValidateResponse(req, 200, http.Header{"Content-Type": {"application/json"}}, []byte(`{"id":"00u1","status":"NOPE"}`)); err == nil {
 		t.Fatal("bad status enum accepted")
@@ -142,7 +146,7 @@ func TestValidatorRejectsBadResponses(t *testing.T) {
 		t.Fatalf("undocumented error status with Error body: %v", err)
 	}
 	sv, _ := NewContractValidator(SpecPath(StatsigSCIMSpec))
-	sreq, _ := http.NewRequest("GET", "http://127.0.0.1:1/scim/Users/abc", nil)
+	sreq, _ := http.NewRequestWithContext(t.Context(), "GET", "http://127.0.0.1:1/scim/Users/abc", nil)
 	if err := sv.ValidateResponse(sreq, 200, nil, []byte(`{"id":"abc","schemas":["`+scimUserSchema+`"]}`)); err == nil {
 		t.Fatal("SCIM user without userName accepted")
 	}

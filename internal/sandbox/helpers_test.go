@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -84,6 +85,17 @@ func (r resp) list(t *testing.T) []map[string]any {
 	return l
 }
 
+// as returns v (typically a decoded JSON value) as a T, failing the test when
+// it is not one.
+func as[T any](t *testing.T, v any) T {
+	t.Helper()
+	x, ok := v.(T)
+	if !ok {
+		t.Fatalf("got %T (%v), want %T", v, v, x)
+	}
+	return x
+}
+
 func (e *env) do(method, url string, body any, hdr map[string]string) resp {
 	e.t.Helper()
 	var rd io.Reader
@@ -97,7 +109,7 @@ func (e *env) do(method, url string, body any, hdr map[string]string) resp {
 		data, _ := json.Marshal(b)
 		rd = bytes.NewReader(data)
 	}
-	req, err := http.NewRequest(method, url, rd)
+	req, err := http.NewRequestWithContext(e.t.Context(), method, url, rd)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -182,8 +194,8 @@ func mustJSON(v any) []byte {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func newJSONRequest(method, url string, body any, auth string) (*http.Request, error) {
-	req, err := http.NewRequest(method, url, bytes.NewReader(mustJSON(body)))
+func newJSONRequest(ctx context.Context, method, url string, body any, auth string) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(mustJSON(body)))
 	if err != nil {
 		return nil, err
 	}

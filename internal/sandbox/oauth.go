@@ -377,6 +377,13 @@ func numClaim(c map[string]any, name string) (int64, bool) {
 	return 0, false
 }
 
+// oauthDescription is an OAuth error_description sent to the client verbatim,
+// so it keeps the upstream sentence style (capitalised, full stop) rather than
+// Go's error-string conventions.
+type oauthDescription string
+
+func (d oauthDescription) Error() string { return string(d) }
+
 type assertionClaims struct {
 	JTI string
 	exp time.Time
@@ -384,22 +391,22 @@ type assertionClaims struct {
 
 func (s *Sandbox) verifyClientAssertion(tok string, now time.Time) (*assertionClaims, error) {
 	if tok == "" {
-		return nil, errors.New("The client_assertion is missing.")
+		return nil, oauthDescription("The client_assertion is missing.")
 	}
 	j, err := parseJWT(tok)
 	if err != nil {
-		return nil, fmt.Errorf("The client_assertion is invalid: %v", err)
+		return nil, oauthDescription(fmt.Sprintf("The client_assertion is invalid: %v", err))
 	}
 	var keys []crypto.PublicKey
-	switch {
-	case j.kid == s.creds.RSAKid:
+	switch j.kid {
+	case s.creds.RSAKid:
 		keys = []crypto.PublicKey{s.creds.rsaPub}
-	case j.kid == s.creds.ECKid:
+	case s.creds.ECKid:
 		keys = []crypto.PublicKey{s.creds.ecPub}
-	case j.kid == "":
+	case "":
 		keys = []crypto.PublicKey{s.creds.rsaPub, s.creds.ecPub}
 	default:
-		return nil, fmt.Errorf("The client_assertion signature is invalid: no key registered with kid %q.", j.kid)
+		return nil, oauthDescription(fmt.Sprintf("The client_assertion signature is invalid: no key registered with kid %q.", j.kid))
 	}
 	var sigErr error
 	ok := false
@@ -410,12 +417,12 @@ func (s *Sandbox) verifyClientAssertion(tok string, now time.Time) (*assertionCl
 		}
 	}
 	if !ok {
-		return nil, fmt.Errorf("The client_assertion signature is invalid: %v", sigErr)
+		return nil, oauthDescription(fmt.Sprintf("The client_assertion signature is invalid: %v", sigErr))
 	}
 	iss, _ := j.claims["iss"].(string)
 	sub, _ := j.claims["sub"].(string)
 	if iss != s.creds.ClientID || sub != s.creds.ClientID {
-		return nil, errors.New("The client_assertion iss and sub claims must both be the client_id.")
+		return nil, oauthDescription("The client_assertion iss and sub claims must both be the client_id.")
 	}
 	audOK := false
 	switch a := j.claims["aud"].(type) {
@@ -427,22 +434,22 @@ func (s *Sandbox) verifyClientAssertion(tok string, now time.Time) (*assertionCl
 		}
 	}
 	if !audOK {
-		return nil, fmt.Errorf("The audience claim for client_assertion must be the endpoint invoked for the request (%s).", s.TokenURL())
+		return nil, oauthDescription(fmt.Sprintf("The audience claim for client_assertion must be the endpoint invoked for the request (%s).", s.TokenURL()))
 	}
 	exp, ok := numClaim(j.claims, "exp")
 	if !ok {
-		return nil, errors.New("The client_assertion must contain an exp claim.")
+		return nil, oauthDescription("The client_assertion must contain an exp claim.")
 	}
 	expT := time.Unix(exp, 0)
 	if !now.Before(expT) {
-		return nil, errors.New("The client_assertion token is expired.")
+		return nil, oauthDescription("The client_assertion token is expired.")
 	}
 	if expT.After(now.Add(tokenLifetime + time.Minute)) {
-		return nil, errors.New("The client_assertion token has an expiration too far in the future (max 1 hour).")
+		return nil, oauthDescription("The client_assertion token has an expiration too far in the future (max 1 hour).")
 	}
 	jti, _ := j.claims["jti"].(string)
 	if jti == "" {
-		return nil, errors.New("The client_assertion must contain a jti claim.")
+		return nil, oauthDescription("The client_assertion must contain a jti claim.")
 	}
 	return &assertionClaims{JTI: jti, exp: expT}, nil
 }
@@ -481,8 +488,14 @@ func jwkPublicKey(j map[string]any) (crypto.PublicKey, string, error) {
 		if !elliptic.P256().IsOnCurve(x, y) { //nolint:staticcheck // simplest on-curve check
 			return nil, "", errors.New("the DPoP jwk point is not on P-256")
 		}
+		// x and y are on P-256, so both are below the field size and fit in 32 bytes.
+		point := append(append([]byte{4}, x.FillBytes(make([]byte, 32))...), y.FillBytes(make([]byte, 32))...)
+		pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), point)
+		if err != nil {
+			return nil, "", errors.New("the DPoP jwk point is not on P-256")
+		}
 		tp := fmt.Sprintf(`{"crv":"P-256","kty":"EC","x":"%s","y":"%s"}`, str("x"), str("y"))
-		return &ecdsa.PublicKey{Curve: elliptic.P256(), X: x, Y: y}, thumb(tp), nil
+		return pub, thumb(tp), nil
 	}
 	return nil, "", errors.New("the DPoP jwk kty must be RSA or EC")
 }
@@ -503,41 +516,41 @@ func JWKThumbprint(jwk map[string]any) (string, error) {
 func (s *Sandbox) verifyDPoPProofLocked(proof, method, htu string, r *http.Request, now time.Time) (*dpopProof, error) {
 	j, err := parseJWT(proof)
 	if err != nil {
-		return nil, fmt.Errorf("The DPoP proof is invalid: %v", err)
+		return nil, oauthDescription(fmt.Sprintf("The DPoP proof is invalid: %v", err))
 	}
 	if j.typ != "dpop+jwt" {
-		return nil, errors.New("The DPoP proof JWT header typ must be dpop+jwt.")
+		return nil, oauthDescription("The DPoP proof JWT header typ must be dpop+jwt.")
 	}
 	if j.jwkJSON == nil {
-		return nil, errors.New("The DPoP proof JWT header must contain a jwk.")
+		return nil, oauthDescription("The DPoP proof JWT header must contain a jwk.")
 	}
 	pub, jkt, err := jwkPublicKey(j.jwkJSON)
 	if err != nil {
-		return nil, fmt.Errorf("The DPoP proof is invalid: %v", err)
+		return nil, oauthDescription(fmt.Sprintf("The DPoP proof is invalid: %v", err))
 	}
 	if err := verifySig(j.alg, pub, j.signed, j.sig); err != nil {
-		return nil, fmt.Errorf("The DPoP proof signature is invalid: %v", err)
+		return nil, oauthDescription(fmt.Sprintf("The DPoP proof signature is invalid: %v", err))
 	}
 	str := func(k string) string { v, _ := j.claims[k].(string); return v }
 	if !strings.EqualFold(str("htm"), method) {
-		return nil, fmt.Errorf("The DPoP proof htm claim must be %s.", method)
+		return nil, oauthDescription(fmt.Sprintf("The DPoP proof htm claim must be %s.", method))
 	}
 	if got := strings.SplitN(str("htu"), "?", 2)[0]; got != htu && got != "http://"+r.Host+r.URL.Path {
-		return nil, fmt.Errorf("The DPoP proof htu claim must be %s.", htu)
+		return nil, oauthDescription(fmt.Sprintf("The DPoP proof htu claim must be %s.", htu))
 	}
 	iat, ok := numClaim(j.claims, "iat")
 	if !ok {
-		return nil, errors.New("The DPoP proof must contain an iat claim.")
+		return nil, oauthDescription("The DPoP proof must contain an iat claim.")
 	}
 	if d := now.Sub(time.Unix(iat, 0)); d > dpopIatSkew || d < -dpopIatSkew {
-		return nil, errors.New("The DPoP proof iat is not within the acceptable window.")
+		return nil, oauthDescription("The DPoP proof iat is not within the acceptable window.")
 	}
 	jti := str("jti")
 	if jti == "" {
-		return nil, errors.New("The DPoP proof must contain a jti claim.")
+		return nil, oauthDescription("The DPoP proof must contain a jti claim.")
 	}
 	if _, seen := s.oauth.dpopJtis[jti]; seen {
-		return nil, errors.New("The DPoP proof jti has already been used.")
+		return nil, oauthDescription("The DPoP proof jti has already been used.")
 	}
 	return &dpopProof{jkt: jkt, jti: jti, nonce: str("nonce"), ath: str("ath")}, nil
 }

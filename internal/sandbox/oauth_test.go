@@ -25,7 +25,7 @@ func parseKey(t *testing.T, pemStr string) crypto.Signer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return k.(crypto.Signer)
+	return as[crypto.Signer](t, k)
 }
 
 // signJWT signs header+claims with key (RS256 for RSA, ES256 for EC).
@@ -104,10 +104,10 @@ func TestOAuthClientAssertion(t *testing.T) {
 	r := e.tokenRequest(e.assertion(rsaKey, e.sb.PrivateKeyID(), nil), scope, nil)
 	wantStatus(t, r, 200)
 	tok := r.obj(t)
-	if tok["token_type"] != "Bearer" || tok["expires_in"].(float64) != 3600 || tok["scope"] != scope {
+	if tok["token_type"] != "Bearer" || as[float64](t, tok["expires_in"]) != 3600 || tok["scope"] != scope {
 		t.Fatalf("token %v", tok)
 	}
-	e.auth = "Bearer " + tok["access_token"].(string)
+	e.auth = "Bearer " + as[string](t, tok["access_token"])
 	wantStatus(t, e.okta("GET", e.appPath("/users"), nil), 200)
 	wantStatus(t, e.okta("GET", e.appPath("/group-push/mappings"), nil), 200)
 	// Writes need manage; users need okta.users.read.
@@ -208,7 +208,7 @@ func TestDPoP(t *testing.T) {
 	if tok["token_type"] != "DPoP" {
 		t.Fatalf("token %v", tok)
 	}
-	at := tok["access_token"].(string)
+	at := as[string](t, tok["access_token"])
 	htu := e.sb.OktaURL() + e.appPath("/users")
 
 	call := func(authz, proof string) resp {

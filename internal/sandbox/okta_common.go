@@ -30,7 +30,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if v != nil {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
-		enc.Encode(v)
+		_ = enc.Encode(v) // the status is sent; a write error only means the client went away
 	}
 }
 
@@ -58,19 +58,11 @@ func oktaMalformed(w http.ResponseWriter, err error) {
 // oktaTime formats times the way Okta does: 2014-06-24T15:27:59.000Z.
 func oktaTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
-func optTime(t time.Time) *string {
-	if t.IsZero() {
-		return nil
-	}
-	s := oktaTime(t)
-	return &s
-}
-
 func href(u string) map[string]any { return map[string]any{"href": u} }
 
 // parseLimit reads ?limit: absent => def, non-numeric or < 1 => error,
-// below min => min, above max => max (Okta clamps).
-func parseLimit(r *http.Request, def, min, max int) (int, error) {
+// below lo => lo, above hi => hi when hi > 0 (Okta clamps).
+func parseLimit(r *http.Request, def, lo, hi int) (int, error) {
 	v := r.URL.Query().Get("limit")
 	if v == "" {
 		return def, nil
@@ -79,11 +71,11 @@ func parseLimit(r *http.Request, def, min, max int) (int, error) {
 	if err != nil || n < 1 {
 		return 0, fmt.Errorf("limit: The field must be a positive integer (got %q)", v)
 	}
-	if n < min {
-		n = min
+	if n < lo {
+		n = lo
 	}
-	if max > 0 && n > max {
-		n = max
+	if hi > 0 && n > hi {
+		n = hi
 	}
 	return n, nil
 }

@@ -164,7 +164,7 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 				} else {
 					sw.Header().Set("Content-Type", "text/plain; charset=utf-8")
 					sw.WriteHeader(d.status)
-					sw.Write([]byte(http.StatusText(d.status) + "\n"))
+					_, _ = sw.Write([]byte(http.StatusText(d.status) + "\n")) // injected fault; a write error only means the client went away
 				}
 				return
 			case "reset":
@@ -199,7 +199,7 @@ func resetConn(w http.ResponseWriter) {
 		panic(http.ErrAbortHandler)
 	}
 	if tc, ok := conn.(*net.TCPConn); ok {
-		tc.SetLinger(0)
+		_ = tc.SetLinger(0) // best effort: if it fails, Close sends a FIN instead of a RST
 	}
 	conn.Close()
 }

@@ -98,11 +98,11 @@ func (t *tokenizer) next() (tok string, quote bool, err error) {
 		return "", false, nil
 	}
 	c := t.s[t.pos]
-	switch {
-	case c == '(' || c == ')':
+	switch c {
+	case '(', ')':
 		t.pos++
 		return string(c), false, nil
-	case c == '"':
+	case '"':
 		t.pos++
 		var b strings.Builder
 		for t.pos < len(t.s) {
@@ -164,7 +164,7 @@ func (p *searchParser) expr() (exprNode, error) {
 		if q || !strings.EqualFold(tok, "or") {
 			return l, nil
 		}
-		p.t.next()
+		_, _, _ = p.t.next() // consume the "or" peek returned; an unquoted token cannot fail
 		r, err := p.term()
 		if err != nil {
 			return nil, err
@@ -183,7 +183,7 @@ func (p *searchParser) term() (exprNode, error) {
 		if q || !strings.EqualFold(tok, "and") {
 			return l, nil
 		}
-		p.t.next()
+		_, _, _ = p.t.next() // consume the "and" peek returned; an unquoted token cannot fail
 		r, err := p.factor()
 		if err != nil {
 			return nil, err

@@ -134,11 +134,12 @@ func newWorld() *world {
 }
 
 func (s *Sandbox) listen(oktaAddr, statsigAddr string) error {
-	ol, err := net.Listen("tcp", oktaAddr)
+	var lc net.ListenConfig
+	ol, err := lc.Listen(context.Background(), "tcp", oktaAddr)
 	if err != nil {
 		return fmt.Errorf("okta listener: %w", err)
 	}
-	sl, err := net.Listen("tcp", statsigAddr)
+	sl, err := lc.Listen(context.Background(), "tcp", statsigAddr)
 	if err != nil {
 		ol.Close()
 		return fmt.Errorf("statsig listener: %w", err)
@@ -148,9 +149,15 @@ func (s *Sandbox) listen(oktaAddr, statsigAddr string) error {
 	s.statsigURL = "http://" + sl.Addr().String()
 	s.oktaSrv = &http.Server{Handler: s.oktaHandler(), ReadHeaderTimeout: 30 * time.Second}
 	s.statsigSrv = &http.Server{Handler: s.statsigHandler(), ReadHeaderTimeout: 30 * time.Second}
-	go s.oktaSrv.Serve(ol)
-	go s.statsigSrv.Serve(sl)
+	go serve(s.oktaSrv, ol)
+	go serve(s.statsigSrv, sl)
 	return nil
+}
+
+// serve runs srv on ln. Serve only returns once the listener fails or the
+// server is closed (http.ErrServerClosed); there is no one to report that to.
+func serve(srv *http.Server, ln net.Listener) {
+	_ = srv.Serve(ln)
 }
 
 // Close stops both servers immediately.

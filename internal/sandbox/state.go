@@ -332,7 +332,7 @@ func (w *world) statsigGroupByName(name string) *statsigGroupRec {
 
 // createAppGroupFor creates the Okta APP_GROUP mirroring a Statsig group (what
 // an Okta import of the app's groups produces).
-func (w *world) createAppGroupFor(g *statsigGroupRec, now time.Time, visibleAt time.Time) *groupRec {
+func (w *world) createAppGroupFor(g *statsigGroupRec, now time.Time, visibleAt time.Time) {
 	og := &groupRec{
 		ID:                    w.newID("00g", 17),
 		Name:                  g.DisplayName,
@@ -346,7 +346,6 @@ func (w *world) createAppGroupFor(g *statsigGroupRec, now time.Time, visibleAt t
 		Members:               []string{},
 	}
 	w.Groups[og.ID] = og
-	return og
 }
 
 // deleteTeam removes a Statsig team: its SCIM groups, the team roles of every

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -60,6 +59,7 @@ func (s *Sandbox) registerStatsig(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_sandbox/push-mappings", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.PushMappings())
 	})
+	s.registerAdmin(mux)
 }
 
 func (s *Sandbox) authenticateStatsig(w http.ResponseWriter, r *http.Request) (*principal, bool) {
@@ -95,7 +95,7 @@ func scimError(w http.ResponseWriter, status int, scimType, detail string) {
 	}
 	w.Header().Set("Content-Type", "application/scim+json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(body)
+	_ = json.NewEncoder(w).Encode(body) // the status is sent; a write error only means the client went away
 }
 
 func writeSCIM(w http.ResponseWriter, status int, v any) {
@@ -103,7 +103,7 @@ func writeSCIM(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	enc.Encode(v)
+	_ = enc.Encode(v) // the status is sent; a write error only means the client went away
 }
 
 func scimTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -513,7 +513,14 @@ func (s *Sandbox) scimGetGroup(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-var errProjectCreation = errors.New("Project creation is not supported via SCIM")
+// scimDetail is an error whose text reaches clients verbatim (as a SCIM error
+// detail, or in a push mapping's errorSummary), so it reproduces Statsig's
+// message (capitalised) rather than following Go's error-string style.
+type scimDetail string
+
+func (d scimDetail) Error() string { return string(d) }
+
+var errProjectCreation = scimDetail("Project creation is not supported via SCIM")
 
 // scimCreateGroupLocked is Statsig's group creation: only team groups
 // "Statsig-<Project>-<Team>-<Admin|Member>" can be created; it creates the team.
@@ -533,15 +540,15 @@ func (s *Sandbox) scimCreateGroupLocked(name string, now time.Time) (*statsigGro
 			continue
 		}
 		if slices.Contains(p.Roles, tail) {
-			return nil, errors.New("Project role groups are managed by Statsig and cannot be created via SCIM")
+			return nil, scimDetail("Project role groups are managed by Statsig and cannot be created via SCIM")
 		}
 		i := strings.LastIndexByte(tail, '-')
 		if i <= 0 {
-			return nil, errors.New("Role creation is not supported via SCIM")
+			return nil, scimDetail("Role creation is not supported via SCIM")
 		}
 		team, role := tail[:i], tail[i+1:]
 		if !slices.Contains(defaultTeamRoles, role) {
-			return nil, fmt.Errorf("Invalid team role %q: team roles are Admin and Member", role)
+			return nil, scimDetail(fmt.Sprintf("Invalid team role %q: team roles are Admin and Member", role))
 		}
 		t := p.team(team)
 		if t == nil {
@@ -559,7 +566,7 @@ func (s *Sandbox) scimCreateGroupLocked(name string, now time.Time) (*statsigGro
 			}
 		}
 		if out == nil {
-			return nil, fmt.Errorf("Team %q has no role %q", team, role)
+			return nil, scimDetail(fmt.Sprintf("Team %q has no role %q", team, role))
 		}
 		return out, nil
 	}

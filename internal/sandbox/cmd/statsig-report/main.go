@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -22,7 +23,11 @@ func main() {
 	if *url == "" {
 		log.Fatal("-url is required")
 	}
-	resp, err := http.Get(strings.TrimRight(*url, "/") + "/_sandbox/statsig-users")
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, strings.TrimRight(*url, "/")+"/_sandbox/statsig-users", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		log.Fatal(err)
 	}
