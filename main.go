@@ -7,8 +7,6 @@ import (
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/provider"
 )
 
@@ -20,10 +18,9 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/statsigokta/statsigokta",
-		Debug:   debug,
-	})
+	// provider.Serve is providerserver.Serve with a workaround for a memory
+	// leak of the framework at thousands of resources (internal/provider/server.go).
+	err := provider.Serve(context.Background(), version, debug)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

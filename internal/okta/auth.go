@@ -19,6 +19,9 @@ import (
 // authenticator adds credentials to requests.
 type authenticator interface {
 	method() string
+	// masked is the Authorization header as logs show it: the scheme, and
+	// the credential replaced by [redacted].
+	masked() string
 	// apply sets Authorization (and DPoP) on an outgoing API request.
 	apply(ctx context.Context, req *http.Request) error
 	// retryUnauthorized inspects a 401 and reports whether trying again
@@ -100,6 +103,7 @@ func (a *sswsAuth) apply(_ context.Context, req *http.Request) error {
 	return nil
 }
 
+func (a *sswsAuth) masked() string                     { return "SSWS [redacted]" }
 func (a *sswsAuth) retryUnauthorized(http.Header) bool { return false }
 func (a *sswsAuth) observe(http.Header)                {}
 
@@ -128,6 +132,15 @@ type oauthAuth struct {
 }
 
 func (a *oauthAuth) method() string { return "OAuth" }
+
+func (a *oauthAuth) masked() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.tokenType == "DPoP" {
+		return "DPoP [redacted]" // and the DPoP proof header, never logged
+	}
+	return "Bearer [redacted]"
+}
 
 // tokenRefreshMargin makes cached tokens expire early so a token never dies
 // in flight.
@@ -337,6 +350,7 @@ func (a *oauthAuth) retryUnauthorized(h http.Header) bool {
 		a.apiNonce = n
 		return true
 	case "invalid_dpop_proof", "insufficient_scope":
+		// A refused proof is retried, as an ordinary failed attempt, by do.
 		return false
 	default:
 		// invalid_token (or a bare 401): the token was revoked or expired

@@ -55,6 +55,20 @@ type Config struct {
 	MaxRateLimitWait time.Duration
 	// HTTPClient is used for all requests when set.
 	HTTPClient *http.Client
+
+	// Pacing holds requests back, per rate-limit bucket, so that a share of
+	// each bucket (RateLimitHeadroomPercent) stays free for the org's other
+	// API clients and requests do not run into 429s (see pacer.go).
+	Pacing bool
+	// RateLimitHeadroomPercent is the share (0-90) of each bucket's limit
+	// that pacing leaves unused. Ignored without Pacing.
+	RateLimitHeadroomPercent int
+	// OnWrite, when set, is called after every request other than GET that
+	// Okta applied or may have applied: a 2xx answer, a 5xx answer, or a
+	// connection error after the request was sent. method is the HTTP method
+	// and path the escaped request path without query. Caches use it to
+	// drop what the write touched.
+	OnWrite func(method, path string)
 }
 
 // Client calls the Okta Management API. It is safe for concurrent use.
@@ -67,6 +81,9 @@ type Client struct {
 	maxRateLimitWait time.Duration
 	auth             authenticator
 	rateLimits       *rateLimits
+	pacing           bool
+	headroomPercent  int
+	onWrite          func(method, path string)
 
 	// Test hooks: how to wait, the clock, the 5xx backoff range and jitter.
 	sleep      func(ctx context.Context, d time.Duration) error
@@ -90,6 +107,9 @@ func NewClient(cfg Config) (*Client, error) {
 		requestTimeout:   cfg.RequestTimeout,
 		maxRateLimitWait: cfg.MaxRateLimitWait,
 		rateLimits:       newRateLimits(),
+		pacing:           cfg.Pacing,
+		headroomPercent:  max(0, min(cfg.RateLimitHeadroomPercent, 90)),
+		onWrite:          cfg.OnWrite,
 		sleep:            sleepCtx,
 		now:              time.Now,
 		minBackoff:       time.Second,
@@ -126,6 +146,11 @@ func (c *Client) OrgURL() string { return c.baseURL.String() }
 
 // AuthMethod returns "SSWS" or "OAuth" (for logs and diagnostics).
 func (c *Client) AuthMethod() string { return c.auth.method() }
+
+// MaxRetries is how many times a call is retried after its first attempt.
+// Callers that repeat a write themselves, after looking whether a failed
+// attempt was applied, use the same budget.
+func (c *Client) MaxRetries() int { return c.maxRetries }
 
 func parseOrgURL(raw string) (*url.URL, error) {
 	const field = "okta_org_url"

@@ -36,52 +36,106 @@ func bucketFor(path string) string {
 	}
 }
 
-// rateLimitState is the last X-Rate-Limit-* values seen for a bucket.
+// rateLimitState is what is known of one bucket: the X-Rate-Limit-* values
+// of the latest window seen, and the pacer's local accounting (pacer.go).
 type rateLimitState struct {
 	remaining, limit int
-	reset            time.Time
+	reset            time.Time // X-Rate-Limit-Reset as sent (server clock)
 	seen             time.Time
+	known            bool // a response carried the headers
+
+	// resetLocal is reset on the local clock: the Date header gives the
+	// server's "now", so clock skew does not matter.
+	resetLocal time.Time
+	// headerless is set when a response of this bucket had no rate-limit
+	// headers: there is nothing to pace by.
+	headerless bool
+	// inflight counts requests the pacer let go whose answer is not in yet.
+	inflight int
 }
 
-// rateLimits records Okta's rate-limit headers per bucket. It is the one
-// place a pacer (slowing down before Remaining hits zero) would hook in.
+// rateLimits records Okta's rate-limit headers per bucket; the pacer
+// (pacer.go) reserves requests against them.
 type rateLimits struct {
 	mu      sync.Mutex
-	buckets map[string]rateLimitState
+	buckets map[string]*rateLimitState
+	// changed is closed (and replaced) whenever a bucket's state changes, to
+	// wake requests waiting for the first answer of a bucket.
+	changed chan struct{}
 }
 
 func newRateLimits() *rateLimits {
-	return &rateLimits{buckets: map[string]rateLimitState{}}
+	return &rateLimits{buckets: map[string]*rateLimitState{}, changed: make(chan struct{})}
 }
 
+// stateLocked returns the bucket's state, creating it; r.mu must be held.
+func (r *rateLimits) stateLocked(bucket string) *rateLimitState {
+	st := r.buckets[bucket]
+	if st == nil {
+		st = &rateLimitState{}
+		r.buckets[bucket] = st
+	}
+	return st
+}
+
+// broadcastLocked wakes every waiter; r.mu must be held.
+func (r *rateLimits) broadcastLocked() {
+	close(r.changed)
+	r.changed = make(chan struct{})
+}
+
+// observe records the headers of a response. Answers can arrive out of
+// order: within one window (same Reset) the lowest Remaining wins, and an
+// answer from an earlier window than the one known is ignored.
 func (r *rateLimits) observe(bucket string, h http.Header, now time.Time) {
 	remaining, err1 := strconv.Atoi(h.Get("X-Rate-Limit-Remaining"))
 	limit, err2 := strconv.Atoi(h.Get("X-Rate-Limit-Limit"))
-	reset, err3 := strconv.ParseInt(h.Get("X-Rate-Limit-Reset"), 10, 64)
-	if err1 != nil && err2 != nil && err3 != nil {
-		return
-	}
+	resetUnix, err3 := strconv.ParseInt(h.Get("X-Rate-Limit-Reset"), 10, 64)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st := r.buckets[bucket]
-	if err1 == nil {
+	st := r.stateLocked(bucket)
+	defer r.broadcastLocked()
+	if err1 != nil && err2 != nil && err3 != nil {
+		if !st.known {
+			st.headerless = true
+		}
+		return
+	}
+	st.headerless = false
+	reset := st.reset
+	if err3 == nil {
+		reset = time.Unix(resetUnix, 0)
+	}
+	switch {
+	case st.known && reset.Before(st.reset):
+		return // a late answer from an earlier window
+	case st.known && reset.Equal(st.reset) && err1 == nil:
+		st.remaining = min(st.remaining, remaining)
+	case err1 == nil:
 		st.remaining = remaining
 	}
 	if err2 == nil {
 		st.limit = limit
 	}
 	if err3 == nil {
-		st.reset = time.Unix(reset, 0)
+		st.reset = reset
+		st.resetLocal = reset
+		if date, err := http.ParseTime(h.Get("Date")); err == nil {
+			st.resetLocal = now.Add(reset.Sub(date))
+		}
 	}
 	st.seen = now
-	r.buckets[bucket] = st
+	st.known = true
 }
 
 func (r *rateLimits) get(bucket string) (rateLimitState, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	st, ok := r.buckets[bucket]
-	return st, ok
+	if !ok || !st.known {
+		return rateLimitState{}, false
+	}
+	return *st, true
 }
 
 // RateLimitRemaining returns the most recent X-Rate-Limit-Remaining, -Limit

@@ -54,9 +54,23 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 		}
 	}
 
+	// A write that Okta applied, or may have applied, is reported once the
+	// call returns, so caches drop what it touched.
+	maybeApplied := false
+	if c.onWrite != nil && r.method != http.MethodGet {
+		defer func() {
+			if maybeApplied {
+				c.onWrite(r.method, logPath)
+			}
+		}()
+	}
+
 	authRetries := 0
 	for attempt := 1; ; attempt++ {
 		resp, sent, err := c.attempt(ctx, r.method, u, body)
+		if (err == nil && (resp.status < 300 || resp.status >= 500)) || (err != nil && sent) {
+			maybeApplied = true
+		}
 		if err == nil && resp.status < 300 {
 			c.logAttempt(ctx, r.method, logPath, resp, attempt, 0)
 			if out != nil && len(bytes.TrimSpace(resp.body)) > 0 {
@@ -98,6 +112,13 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 			authRetries++
 			attempt--
 			continue
+		case resp.status == http.StatusUnauthorized && dpopProofRefused(resp.header):
+			// Typically a replayed proof: when a reused connection breaks
+			// after a GET was sent, Go's transport sends it again with the
+			// same headers, and Okta refuses the proof's jti the second time.
+			// Okta did not process the request, so it is safe to repeat; the
+			// next attempt signs a new proof.
+			lastErr, retry = newAPIError(r.method, logPath, resp.status, resp.header, resp.body), true
 		case resp.status == http.StatusTooManyRequests:
 			wait = c.rateLimitWait(resp.header, attempt)
 			apiErr := newAPIError(r.method, logPath, resp.status, resp.header, resp.body)
@@ -125,6 +146,14 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 // attempt sends one HTTP request bounded by RequestTimeout and reads the
 // whole body. sent is false when the request never left (e.g. token failure).
 func (c *Client) attempt(ctx context.Context, method string, u *url.URL, body []byte) (_ *response, sent bool, _ error) {
+	// Pacing comes first: its wait is not part of the request's time limit.
+	bucket := bucketFor(u.Path)
+	release, err := c.pace(ctx, bucket)
+	if err != nil {
+		return nil, false, err
+	}
+	defer release()
+
 	actx, cancel := context.WithTimeout(ctx, c.requestTimeout)
 	defer cancel()
 
@@ -155,7 +184,7 @@ func (c *Client) attempt(ctx context.Context, method string, u *url.URL, body []
 		return nil, true, scrubURLError(err)
 	}
 	c.auth.observe(resp.Header)
-	c.rateLimits.observe(bucketFor(u.Path), resp.Header, c.now())
+	c.rateLimits.observe(bucket, resp.Header, c.now())
 	return &response{status: resp.StatusCode, header: resp.Header, body: data}, true, nil
 }
 
@@ -221,6 +250,8 @@ func (c *Client) logAttempt(ctx context.Context, method, path string, resp *resp
 		"method":  method,
 		"path":    path,
 		"attempt": attempt,
+		// Never the credential itself: tokens, proofs and keys stay out of logs.
+		"authorization": c.auth.masked(),
 	}
 	if resp != nil {
 		fields["status"] = resp.status
@@ -232,4 +263,10 @@ func (c *Client) logAttempt(ctx context.Context, method, path string, resp *resp
 		fields["retry_wait"] = wait.String()
 	}
 	tflog.Debug(ctx, "Okta API request", fields)
+}
+
+// dpopProofRefused reports a 401 whose WWW-Authenticate challenge says the
+// DPoP proof was refused (error="invalid_dpop_proof").
+func dpopProofRefused(h http.Header) bool {
+	return parseWWWAuthenticate(h.Values("WWW-Authenticate"))["error"] == "invalid_dpop_proof"
 }

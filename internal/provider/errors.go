@@ -20,6 +20,11 @@ func describeAPIError(summary string, err error) (string, string) {
 	case apiErr.StatusCode == 401:
 		hint = "Okta rejected the credentials. Check that okta_api_token has not expired (API tokens expire after 30 days " +
 			"without use) or that okta_client_id, okta_private_key and okta_private_key_id match the service app."
+	case apiErr.ErrorCode == "invalid_scope":
+		hint = "The OAuth service app has not been granted every scope the provider asks for: okta_scopes, by default " +
+			strings.Join(okta.DefaultScopes, ", ") + ". Grant the missing ones in the Admin Console (Applications > the " +
+			"service app > Okta API Scopes > Grant), or list only granted scopes in okta_scopes (calls that need a " +
+			"missing scope then fail with 403, naming it)."
 	case okta.IsForbidden(err):
 		scope := apiErr.RequiredScope
 		if scope == "" {

@@ -106,6 +106,8 @@ func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	var plan groupAssignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	// A new assignment: a wrong app_id fails the plan, not the apply.
+	resp.Diagnostics.Append(r.data.checkApp(ctx)...)
 	if resp.Diagnostics.HasError() || !known(plan.GroupID) {
 		return
 	}
@@ -140,21 +142,30 @@ func (r *groupAssignmentResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	groupID := plan.GroupID.ValueString()
-	_, err := r.data.okta.GetAppGroup(ctx, r.data.appID, groupID)
+	assignment, err := r.data.okta.GetAppGroup(ctx, r.data.appID, groupID)
 	switch {
 	case err == nil:
-		resp.Diagnostics.AddError("Group already assigned to the Statsig app",
-			fmt.Sprintf("Okta group %s is already assigned to the app, outside this Terraform configuration. To manage it "+
-				"with Terraform, import it:\n\n  terraform import statsigokta_group_assignment.<name> %s", groupID, groupID))
-		return
+		// Left behind by an interrupted apply, or made by someone else: see adopt.go.
+		a := appGroupAdoption(assignment, plan.Priority, plan.OrgRole)
+		if a.refusal != "" {
+			resp.Diagnostics.AddError("Group already assigned to the Statsig app",
+				fmt.Sprintf("Okta group %s is already assigned to the app, outside this Terraform configuration, and the "+
+					"provider does not take it over: %s. To manage it with Terraform, import it:\n\n"+
+					"  terraform import statsigokta_group_assignment.<name> %s", groupID, a.refusal, groupID))
+			return
+		}
+		addAdoptedWarning(&resp.Diagnostics, "assignment of group "+groupID, a.matches, a.changed,
+			"`terraform state rm` stops managing it and leaves Okta as it is, while destroying the resource unassigns "+
+				"the group, which deactivates in Statsig the members who have no other assignment.")
 	case !okta.IsNotFound(err):
 		resp.Diagnostics.AddError(describeAPIError("Could not check the existing group assignment", err))
 		return
-	}
-	assignment, err := r.data.okta.AssignGroupToApp(ctx, r.data.appID, groupID, plan.assignRequest())
-	if err != nil {
-		resp.Diagnostics.AddError(describeAPIError("Could not assign the group to the Statsig app", err))
-		return
+	default:
+		assignment, err = r.data.okta.AssignGroupToApp(ctx, r.data.appID, groupID, plan.assignRequest())
+		if err != nil {
+			resp.Diagnostics.AddError(describeAPIError("Could not assign the group to the Statsig app", err))
+			return
+		}
 	}
 	resp.Diagnostics.Append(r.setState(ctx, &plan, assignment, &resp.State)...)
 	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "group_id", assignment.ID)...)
@@ -253,7 +264,7 @@ func (r *groupAssignmentResource) setState(ctx context.Context, m *groupAssignme
 	} else if m.Priority.IsUnknown() {
 		m.Priority = types.Int64Null()
 	}
-	m.OrgRole = stringOrNull(profileString(a.Profile, orgRoleProfileAttribute))
+	m.OrgRole = stringOrNull(profileOrgRole(a.Profile))
 	switch {
 	case a.Embedded != nil && a.Embedded.Group != nil:
 		m.GroupName = types.StringValue(a.Embedded.Group.Profile.Name)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -114,6 +115,7 @@ func TestAccGroupAssignment_refusesToAdoptExisting(t *testing.T) {
 	sb := newTestSandbox(t, sandbox.Options{})
 	eng := groupID(t, sb, "Engineering")
 	sb.AssignGroupOutOfBand(eng, 0)
+	sb.BackdateOutOfBand(2 * time.Hour) // made by hand long ago: refused, not adopted
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{

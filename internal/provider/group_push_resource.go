@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithConfigValidators = (*groupPushResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*groupPushResource)(nil)
 	_ resource.ResourceWithImportState      = (*groupPushResource)(nil)
+	_ resource.ResourceWithIdentity         = (*groupPushResource)(nil)
 )
 
 const (
@@ -101,7 +102,8 @@ func (r *groupPushResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Optional: true,
 				Computed: true,
 				MarkdownDescription: "Id of the Statsig group in Okta (`00g...`), an `APP_GROUP` imported from this " +
-					"app. Set either this or `project` and `role`; with those, the plan shows the id they resolve to. " +
+					"app. Set this or `project` and `role` (or both, naming the same group, as `terraform plan " +
+					"-generate-config-out` writes them); with `project` and `role`, the plan shows the id they resolve to. " +
 					"Changing the target replaces the resource.",
 				PlanModifiers: keepState,
 				Validators:    []validator.String{oktaIDValidator("00g", "an Okta group id")},
@@ -161,9 +163,15 @@ func (r *groupPushResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	}
 }
 
+func (r *groupPushResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = appObjectIdentitySchema("mapping_id", "Group push mapping id (gPm...).")
+}
+
 func (r *groupPushResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("target_group_id"), path.MatchRoot("project")),
+		// At least one rather than exactly one: Terraform's -generate-config-out
+		// writes both, and ModifyPlan checks that they name the same group.
+		resourcevalidator.AtLeastOneOf(path.MatchRoot("target_group_id"), path.MatchRoot("project")),
 		resourcevalidator.RequiredTogether(path.MatchRoot("project"), path.MatchRoot("role")),
 	}
 }
@@ -213,12 +221,19 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		plan.Project, plan.Role, plan.Team = config.Project, config.Role, config.Team
 	}
 	sameName := plan.Project.Equal(state.Project) && plan.Role.Equal(state.Role) && plan.Team.Equal(state.Team)
-	targetChanged := creating || (byName && !sameName) || (!byName && !config.TargetGroupID.Equal(state.TargetGroupID))
+	idChanged := !config.TargetGroupID.IsNull() && !config.TargetGroupID.Equal(state.TargetGroupID)
+	targetChanged := creating || (byName && !sameName) || idChanged
 	if !targetChanged {
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
 
+	if creating {
+		// A new link: a wrong app_id fails the plan, not the apply.
+		if resp.Diagnostics.Append(r.data.checkApp(ctx)...); resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	target := r.resolveTarget(ctx, config, &plan, &resp.Diagnostics)
 	if !creating {
 		if resp.Diagnostics.HasError() {
@@ -240,7 +255,7 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.checkOneToOne(ctx, source, target, &resp.Diagnostics)
+	r.checkOneToOne(ctx, source, target, plan.Status.ValueString(), &resp.Diagnostics)
 	if source != nil && !resp.Diagnostics.HasError() {
 		r.warnUnassignedMembers(ctx, source, &resp.Diagnostics)
 	}
@@ -272,6 +287,12 @@ func (r *groupPushResource) resolveTarget(ctx context.Context, config groupPushM
 		}
 		if group == nil {
 			r.targetNotFound(ctx, name, config, diags)
+			return nil
+		}
+		if known(config.TargetGroupID) && config.TargetGroupID.ValueString() != group.ID {
+			diags.AddAttributeError(path.Root("target_group_id"), "target_group_id and project name different groups",
+				fmt.Sprintf("project, team and role name %q (%s), but target_group_id is %s. Set only one of them, or make them "+
+					"name the same group.", name, group.ID, config.TargetGroupID.ValueString()))
 			return nil
 		}
 		plan.TargetGroupID = types.StringValue(group.ID)
@@ -364,12 +385,14 @@ func (r *groupPushResource) checkSource(ctx context.Context, config groupPushMod
 
 // checkOneToOne refuses a link Okta would refuse: a group pushed by another
 // mapping, or a Statsig group that already receives another group's push.
-// target is nil when it is not known yet.
-func (r *groupPushResource) checkOneToOne(ctx context.Context, source, target *okta.Group, diags *diag.Diagnostics) {
+// target is nil when it is not known yet. A mapping exactly as configured,
+// made moments ago, is what an interrupted apply leaves behind: it is
+// reported as to be adopted instead (see adopt.go).
+func (r *groupPushResource) checkOneToOne(ctx context.Context, source, target *okta.Group, status string, diags *diag.Diagnostics) {
 	if source == nil {
 		return
 	}
-	mappings, err := r.data.okta.ListGroupPushMappings(ctx, r.data.appID, okta.ListGroupPushMappingsOptions{})
+	mappings, err := r.data.listMappings(ctx)
 	if err != nil {
 		diags.AddError(describeAPIError("Could not list the app's group push mappings", err))
 		return
@@ -379,11 +402,28 @@ func (r *groupPushResource) checkOneToOne(ctx context.Context, source, target *o
 			(target != nil && m.ID == r.data.plannedMapping(byTarget, target.ID)) {
 			continue // a mapping this plan replaces or destroys
 		}
+		var notAdopted string
+		if target != nil && m.SourceGroupID == source.ID && m.TargetGroupID == target.ID {
+			a := mappingAdoption(&m, target.ID, status)
+			if a.refusal == "" {
+				diags.AddAttributeWarning(path.Root("source_group_id"), "Existing link will be adopted",
+					fmt.Sprintf("Okta group %q (%s) is already pushed to %q (%s) by group push mapping %s, exactly as configured "+
+						"(status %s), made or changed at %s (%s ago). That is what an apply interrupted after Okta made the link, "+
+						"but before Terraform saved it in state, leaves behind, so the apply will manage this mapping instead "+
+						"of creating another; nothing changes in Okta. If someone else made it, it is managed by this "+
+						"configuration all the same: destroying the resource unlinks the group.",
+						source.Profile.Name, source.ID, target.Profile.Name, target.ID, m.ID, m.Status,
+						a.changed.UTC().Format(time.RFC3339), roundAge(time.Since(a.changed))))
+				continue
+			}
+			notAdopted = " It links to the same Statsig group, but the provider adopts only a link made moments ago " +
+				"(as an interrupted apply leaves one), and " + a.refusal + "."
+		}
 		switch {
 		case m.SourceGroupID == source.ID:
 			diags.AddAttributeError(path.Root("source_group_id"), "Group already pushed by another mapping",
 				fmt.Sprintf("Okta group %q (%s) is already pushed by group push mapping %s (to %s), which this Terraform "+
-					"configuration does not manage. Okta pushes a group to one Statsig group at most, so it cannot be linked again.\n\n"+
+					"configuration does not manage. Okta pushes a group to one Statsig group at most, so it cannot be linked again."+notAdopted+"\n\n"+
 					"To manage that mapping with Terraform, import it (and make the target in the configuration match it):\n\n"+
 					"  terraform import statsigokta_group_push.<name> %s\n\nor add an import block:\n\n"+
 					"  import {\n    to = statsigokta_group_push.<name>\n    id = %q\n  }\n\n"+
@@ -417,15 +457,13 @@ func (r *groupPushResource) warnUnassignedMembers(ctx context.Context, source *o
 	if err != nil || len(members) == 0 {
 		return // the check only informs; the plan does not depend on it
 	}
-	assigned := map[string]bool{}
-	err = r.data.okta.ListAppUsersPages(ctx, r.data.appID, okta.ListAppUsersOptions{}, func(page []okta.AppUser) error {
-		for _, u := range page {
-			assigned[u.ID] = true
-		}
-		return nil
-	})
+	appUsers, err := r.data.listAppUsers(ctx)
 	if err != nil {
 		return
+	}
+	assigned := make(map[string]bool, len(appUsers))
+	for _, u := range appUsers {
+		assigned[u.ID] = true
 	}
 	var unassigned []string
 	for _, m := range members {
@@ -483,7 +521,7 @@ func (r *groupPushResource) Create(ctx context.Context, req resource.CreateReque
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		r.checkOneToOne(ctx, source, target, &resp.Diagnostics)
+		r.checkOneToOne(ctx, source, target, plan.Status.ValueString(), &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -495,6 +533,16 @@ func (r *groupPushResource) Create(ctx context.Context, req resource.CreateReque
 		Status:        plan.Status.ValueString(),
 	}
 	mapping, err := r.createMapping(ctx, request)
+	if err != nil && okta.HasErrorCode(err, okta.ErrCodeValidation) {
+		// The source is pushed already: by an interrupted apply of this
+		// configuration, which is adopted (see adopt.go), or by someone else.
+		if found, a := r.adoptableMapping(ctx, request); found != nil {
+			addAdoptedWarning(&resp.Diagnostics, "group push mapping "+found.ID, a.matches, a.changed,
+				"`terraform state rm` stops managing it and leaves Okta as it is, while destroying the resource "+
+					"unlinks the group (the Statsig group and the roles already pushed stay).")
+			mapping, err = found, nil
+		}
+	}
 	if err != nil {
 		if okta.HasErrorCode(err, okta.ErrCodeValidation) {
 			// Okta refuses a second link; if one appeared since the plan,
@@ -503,7 +551,7 @@ func (r *groupPushResource) Create(ctx context.Context, req resource.CreateReque
 			r.checkOneToOne(ctx,
 				&okta.Group{ID: request.SourceGroupID, Profile: okta.GroupProfile{Name: plan.SourceGroupName.ValueString()}},
 				&okta.Group{ID: request.TargetGroupID, Profile: okta.GroupProfile{Name: plan.TargetGroupName.ValueString()}},
-				&conflict)
+				request.Status, &conflict)
 			if conflict.HasError() {
 				resp.Diagnostics.Append(conflict...)
 				return
@@ -514,6 +562,7 @@ func (r *groupPushResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	plan.fromMapping(mapping)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "mapping_id", plan.ID.ValueString())...)
 	warnPushError(&resp.Diagnostics, &plan)
 }
 
@@ -523,24 +572,24 @@ func (r *groupPushResource) Create(ctx context.Context, req resource.CreateReque
 // so a second one is never made.
 func (r *groupPushResource) createMapping(ctx context.Context, request okta.CreateGroupPushMappingRequest) (*okta.GroupPushMapping, error) {
 	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
+	for attempt := 0; attempt <= r.data.okta.MaxRetries(); attempt++ {
 		mapping, err := r.data.okta.CreateGroupPushMapping(ctx, r.data.appID, request)
 		if err == nil {
 			return mapping, nil
 		}
-		if lastErr == nil && !retryableWriteError(err) {
+		if lastErr == nil && !retryableWriteError(ctx, err) {
 			return nil, err
 		}
 		// After an attempt that may have been applied, a refusal can be Okta
 		// seeing that attempt's mapping, which its list may not show yet.
 		wait := mappingListLagWait
-		if !retryableWriteError(err) {
+		if !retryableWriteError(ctx, err) {
 			wait = 2 * mappingListLagWait
 		}
 		if found, findErr := r.findMapping(ctx, request, wait); findErr == nil && found != nil {
 			return found, nil
 		}
-		if !retryableWriteError(err) {
+		if !retryableWriteError(ctx, err) {
 			return nil, err
 		}
 		lastErr = err
@@ -581,6 +630,9 @@ func (r *groupPushResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is set first: the framework requires one even when the
+	// resource is removed from state below.
+	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "mapping_id", state.ID.ValueString())...)
 	mapping, err := r.data.readMapping(ctx, state.ID.ValueString())
 	if okta.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
@@ -645,6 +697,7 @@ func (r *groupPushResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 	plan.fromMapping(mapping)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "mapping_id", plan.ID.ValueString())...)
 	warnPushError(&resp.Diagnostics, &plan)
 }
 
@@ -682,6 +735,14 @@ func (r *groupPushResource) Delete(ctx context.Context, req resource.DeleteReque
 // group (00g...), whose mapping it looks up.
 func (r *groupPushResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := req.ID
+	if id == "" {
+		var diags diag.Diagnostics
+		id, diags = importIDFromIdentity(ctx, req, r.data, "mapping_id")
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	switch {
 	case looksLikeOktaID(id, "gPm"):
 	case looksLikeOktaID(id, "00g"):

@@ -89,10 +89,16 @@ func (d *groupPushesDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	mappings, err := d.data.okta.ListGroupPushMappings(ctx, d.data.appID, okta.ListGroupPushMappingsOptions{Status: cfg.Status.ValueString()})
+	all, err := d.data.listMappings(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError(describeAPIError("Could not list the app's group push mappings", err))
 		return
+	}
+	mappings := all[:0:0]
+	for _, m := range all {
+		if cfg.Status.ValueString() == "" || m.Status == cfg.Status.ValueString() {
+			mappings = append(mappings, m)
+		}
 	}
 
 	// Target names come from one listing of the app's Statsig groups; source

@@ -61,10 +61,19 @@ func orNone(s string) string {
 	return s
 }
 
-// profileString reads a string attribute of an Okta profile map.
-func profileString(profile map[string]any, key string) string {
-	if s, ok := profile[key].(string); ok {
+// profileOrgRole reads the Statsig organisation role from an Okta app user
+// or group assignment profile.
+func profileOrgRole(profile map[string]any) string {
+	if s, ok := profile[orgRoleProfileAttribute].(string); ok {
 		return s
 	}
 	return ""
 }
+
+// userMessage is an error whose text is a complete sentence for a
+// diagnostic, shown to the user as it is.
+type userMessage string
+
+func (m userMessage) Error() string { return string(m) }
+
+func userMessagef(format string, args ...any) error { return userMessage(fmt.Sprintf(format, args...)) }

@@ -14,7 +14,7 @@ import (
 
 // Resource identities need Terraform 1.12+ or OpenTofu 1.12+; on Terraform
 // 1.5.7 these tests are skipped by the version check, and run on OpenTofu.
-func TestAccAssignments_identityImport(t *testing.T) {
+func TestAccResources_identityImport(t *testing.T) {
 	sb := newTestSandbox(t, sandbox.Options{})
 	alice := userID(t, sb, "alice@example.com")
 	eng := groupID(t, sb, "Engineering")
@@ -24,6 +24,11 @@ resource "statsigokta_user_assignment" "alice" {
 }
 resource "statsigokta_group_assignment" "eng" {
   group_id = %q
+}
+resource "statsigokta_group_push" "eng" {
+  source_group_id = statsigokta_group_assignment.eng.group_id
+  project         = "Checkout"
+  role            = "Member"
 }`, alice, eng)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -40,6 +45,10 @@ resource "statsigokta_group_assignment" "eng" {
 						"app_id":   knownvalue.StringExact(sb.AppID()),
 						"group_id": knownvalue.StringExact(eng),
 					}),
+					statecheck.ExpectIdentity("statsigokta_group_push.eng", map[string]knownvalue.Check{
+						"app_id":     knownvalue.StringExact(sb.AppID()),
+						"mapping_id": knownvalue.NotNull(),
+					}),
 				},
 			},
 			{
@@ -51,6 +60,12 @@ resource "statsigokta_group_assignment" "eng" {
 			{
 				Config:          config,
 				ResourceName:    "statsigokta_group_assignment.eng",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
+				Config:          config,
+				ResourceName:    "statsigokta_group_push.eng",
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 			},

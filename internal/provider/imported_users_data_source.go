@@ -166,7 +166,7 @@ func (d *importedUsersDataSource) Read(ctx context.Context, req datasource.ReadR
 			"sync_state":     stringOrNull(u.SyncState),
 			"external_id":    stringOrNull(u.ExternalID),
 			"scope":          types.StringValue(u.Scope),
-			"org_role":       stringOrNull(profileString(u.Profile, orgRoleProfileAttribute)),
+			"org_role":       stringOrNull(profileOrgRole(u.Profile)),
 			"imported":       types.BoolValue(imported),
 			"statsig_active": statsigActive,
 		}))
@@ -183,7 +183,7 @@ func (d *importedUsersDataSource) statsigActiveByUserName(ctx context.Context, d
 	if d.data.statsig == nil || !d.data.statsig.HasSCIM() {
 		return nil, false
 	}
-	scimUsers, err := d.data.statsig.ListUsers(ctx)
+	scimUsers, err := d.data.listStatsigUsers(ctx)
 	if err != nil {
 		diags.AddWarning("Could not read Statsig users", "statsig_active is left null: "+err.Error())
 		return nil, false

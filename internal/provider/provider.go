@@ -5,17 +5,20 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -40,6 +43,10 @@ const (
 	envStatsigAPIURL    = "STATSIG_API_URL"
 	envMaxRetries       = "STATSIGOKTA_MAX_RETRIES"
 	envRequestTimeout   = "STATSIGOKTA_REQUEST_TIMEOUT"
+	envHeadroomPercent  = "STATSIGOKTA_RATE_LIMIT_HEADROOM_PERCENT"
+	envSharedReads      = "STATSIGOKTA_SHARED_READS"
+	defaultHeadroom     = 20
+	maxHeadroom         = 90
 	defaultStatsigURL   = "https://statsigapi.net"
 	defaultMaxRetries   = 5
 	defaultRequestLimit = 30 * time.Second
@@ -69,6 +76,8 @@ type providerModel struct {
 	StatsigAPIURL        types.String `tfsdk:"statsig_api_url"`
 	MaxRetries           types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout       types.String `tfsdk:"request_timeout"`
+	RateLimitHeadroom    types.Int64  `tfsdk:"rate_limit_headroom_percent"`
+	SharedReads          types.Bool   `tfsdk:"shared_reads"`
 }
 
 func (p *statsigOktaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -143,6 +152,26 @@ func (p *statsigOktaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				MarkdownDescription: "Time limit for one HTTP attempt, as a Go duration such as `30s`. Defaults to `30s`.",
 				Optional:            true,
 			},
+			"rate_limit_headroom_percent": schema.Int64Attribute{
+				MarkdownDescription: "Share of each Okta rate-limit bucket, in percent (0 to 90), that the provider " +
+					"leaves unused for the organisation's other automation. The provider reads Okta's " +
+					"`X-Rate-Limit-*` headers and, when a bucket's remaining calls would drop below this share " +
+					"of its limit, waits for the window to reset instead of calling on into 429s. All of " +
+					"`/api/v1/apps/*` is one bucket (about 100 calls a minute on paid orgs). Defaults to `" +
+					strconv.Itoa(defaultHeadroom) + "`. Env: `" + envHeadroomPercent + "`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, maxHeadroom)},
+			},
+			"shared_reads": schema.BoolAttribute{
+				MarkdownDescription: "Serve the refresh of assignments and group push links, the plan-time checks " +
+					"and the data sources from one listing of the app's users, group assignments, group push " +
+					"mappings and Statsig groups (and of Statsig's SCIM users), read once per Terraform command, " +
+					"instead of one API call per resource: 5,000 assignments refresh in about 10 Okta calls " +
+					"instead of 5,000. An object written in the same command, or missing from the listing, " +
+					"is read with its own call. Set `false` to read every resource on its own. Defaults to " +
+					"`true`. Env: `" + envSharedReads + "`.",
+				Optional: true,
+			},
 		},
 	}
 }
@@ -167,12 +196,13 @@ func (p *statsigOktaProvider) ValidateConfig(ctx context.Context, req provider.V
 	}
 	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() && (cfg.MaxRetries.ValueInt64() < 0 || cfg.MaxRetries.ValueInt64() > 20) {
 		resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
-			"max_retries must be between 0 and 20.")
+			fmt.Sprintf("max_retries must be between 0 and 20; got %d.", cfg.MaxRetries.ValueInt64()))
 	}
 	if known(cfg.AppID) && !looksLikeOktaID(cfg.AppID.ValueString(), "0oa") {
 		resp.Diagnostics.AddAttributeError(path.Root("app_id"), "Invalid app_id",
 			"app_id must be the id of the Statsig app instance in Okta, which starts with \"0oa\" (Admin Console > Applications > the app: the id is in the URL); got "+strconv.Quote(cfg.AppID.ValueString())+".")
 	}
+	validateMoreConfig(cfg, &resp.Diagnostics)
 }
 
 func (p *statsigOktaProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -232,6 +262,10 @@ type providerSettings struct {
 	appID, scimToken, consoleKey, statsigURL             string
 	maxRetries                                           int
 	requestTimeoutText                                   string
+	headroomPercent                                      int
+	headroomText                                         string // from the environment, checked in newProviderData
+	sharedReads                                          bool
+	sharedReadsText                                      string // from the environment, checked in newProviderData
 	anyUnknown                                           bool
 }
 
@@ -287,6 +321,25 @@ func settingsFromConfig(ctx context.Context, cfg providerModel) providerSettings
 			s.maxRetries = n
 		}
 	}
+
+	s.headroomPercent = defaultHeadroom
+	switch {
+	case cfg.RateLimitHeadroom.IsUnknown():
+		s.anyUnknown = true
+	case !cfg.RateLimitHeadroom.IsNull():
+		s.headroomPercent = int(cfg.RateLimitHeadroom.ValueInt64())
+	default:
+		s.headroomText = strings.TrimSpace(os.Getenv(envHeadroomPercent))
+	}
+	s.sharedReads = true
+	switch {
+	case cfg.SharedReads.IsUnknown():
+		s.anyUnknown = true
+	case !cfg.SharedReads.IsNull():
+		s.sharedReads = cfg.SharedReads.ValueBool()
+	default:
+		s.sharedReadsText = strings.TrimSpace(os.Getenv(envSharedReads))
+	}
 	return s
 }
 
@@ -299,7 +352,8 @@ func looksLikeOktaID(s, prefix string) bool {
 		return false
 	}
 	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+		isDigit, isLower, isUpper := r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z'
+		if !isDigit && !isLower && !isUpper {
 			return false
 		}
 	}

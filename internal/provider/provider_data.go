@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -11,7 +12,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/appsnapshot"
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/rolegroup"
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/statsig"
 )
 
@@ -21,6 +24,9 @@ type providerData struct {
 	okta    *okta.Client
 	statsig *statsig.Client // nil when neither Statsig credential is set
 	appID   string
+	// snap serves reads from one listing of each of the app's lists
+	// (reads.go); nil when shared_reads is off.
+	snap *appsnapshot.Snapshot
 
 	appOnce     sync.Once
 	appErrors   diag.Diagnostics
@@ -64,10 +70,34 @@ func newProviderData(s providerSettings, version string) (*providerData, diag.Di
 		}
 		timeout = d
 	}
+	if s.headroomText != "" {
+		n, err := strconv.Atoi(s.headroomText)
+		if err != nil || n < 0 || n > maxHeadroom {
+			diags.AddAttributeError(path.Root("rate_limit_headroom_percent"), "Invalid rate_limit_headroom_percent",
+				fmt.Sprintf("%s must be a whole number of percent between 0 and %d; got %q.", envHeadroomPercent, maxHeadroom, s.headroomText))
+		}
+		s.headroomPercent = n
+	}
+	if s.sharedReadsText != "" {
+		b, err := strconv.ParseBool(s.sharedReadsText)
+		if err != nil {
+			diags.AddAttributeError(path.Root("shared_reads"), "Invalid shared_reads",
+				fmt.Sprintf("%s must be true or false; got %q.", envSharedReads, s.sharedReadsText))
+		}
+		s.sharedReads = b
+	}
 	if diags.HasError() {
 		return nil, diags
 	}
 
+	// The snapshot is made once the clients exist; the client reports its
+	// writes to it from the first request on.
+	var snap *appsnapshot.Snapshot
+	onWrite := func(method, path string) {
+		if snap != nil {
+			snap.OnWrite(method, path)
+		}
+	}
 	oktaClient, err := okta.NewClient(okta.Config{
 		OrgURL:         s.orgURL,
 		APIToken:       s.apiToken,
@@ -78,6 +108,10 @@ func newProviderData(s providerSettings, version string) (*providerData, diag.Di
 		UserAgent:      userAgent,
 		MaxRetries:     s.maxRetries,
 		RequestTimeout: timeout,
+
+		Pacing:                   true,
+		RateLimitHeadroomPercent: s.headroomPercent,
+		OnWrite:                  onWrite,
 	})
 	if err != nil {
 		addConfigError(&diags, err, "okta_org_url")
@@ -98,6 +132,15 @@ func newProviderData(s providerSettings, version string) (*providerData, diag.Di
 			addConfigError(&diags, err, "statsig_api_url")
 			return nil, diags
 		}
+	}
+	if s.sharedReads {
+		var scim appsnapshot.SCIM
+		if data.statsig != nil && data.statsig.HasSCIM() {
+			scim = data.statsig
+		}
+		snap = appsnapshot.New(data.appID, oktaClient, scim,
+			data.roleGroupSearch(`profile.name sw `+okta.SearchQuote(rolegroup.Prefix)))
+		data.snap = snap
 	}
 	return data, diags
 }

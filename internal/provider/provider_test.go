@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -21,7 +20,7 @@ import (
 // test starts for itself. TF_ACC and TF_ACC_TERRAFORM_PATH come from the
 // Makefile; nothing is downloaded.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"statsigokta": providerserver.NewProtocol6WithError(New("test")()),
+	"statsigokta": NewProtocol6Server("test"),
 }
 
 // testFixture is a small organisation whose names the tests refer to.

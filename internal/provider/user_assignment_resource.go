@@ -180,6 +180,12 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if req.State.Raw.IsNull() {
+		// A new assignment: a wrong app_id fails the plan, not the apply.
+		if resp.Diagnostics.Append(r.data.checkApp(ctx)...); resp.Diagnostics.HasError() {
+			return
+		}
+	}
 
 	if known(config.Login) {
 		login := config.Login.ValueString()
@@ -215,6 +221,19 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	if known(config.UserID) && state.ID.IsNull() {
+		// The same one look-up a login costs, so that a wrong id fails the
+		// plan rather than the apply.
+		if _, err := r.data.okta.GetUser(ctx, config.UserID.ValueString()); err != nil {
+			if okta.IsNotFound(err) {
+				resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Okta user not found",
+					fmt.Sprintf("Okta has no user with id %q. Check the id (Admin Console > Directory > People > the user: "+
+						"the id is in the URL), or set login instead.", config.UserID.ValueString()))
+				return
+			}
+			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Could not look up the user",
+				detailOf(describeAPIError("Could not look up the user", err)))
+			return
+		}
 		plan.ID = config.UserID
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	}
@@ -253,28 +272,39 @@ func (r *userAssignmentResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 
+	var appUser *okta.AppUser
 	existing, err := r.data.okta.GetAppUser(ctx, r.data.appID, userID)
 	switch {
 	case err == nil && existing.Scope == "USER":
-		resp.Diagnostics.AddError("User already assigned to the Statsig app",
-			fmt.Sprintf("Okta user %s is already directly assigned to the app, outside this Terraform configuration. "+
-				"The provider does not take over existing assignments silently. To manage it with Terraform, import it:\n\n"+
-				"  terraform import statsigokta_user_assignment.<name> %s\n\nor add an import block:\n\n"+
-				"  import {\n    to = statsigokta_user_assignment.<name>\n    id = %q\n  }", userID, userID, userID))
-		return
+		// Left behind by an interrupted apply, or made by someone else: see adopt.go.
+		a := appUserAdoption(existing, plan.OrgRole)
+		if a.refusal != "" {
+			resp.Diagnostics.AddError("User already assigned to the Statsig app",
+				fmt.Sprintf("Okta user %s is already directly assigned to the app, outside this Terraform configuration, and "+
+					"the provider does not take it over: %s. To manage it with Terraform, import it:\n\n"+
+					"  terraform import statsigokta_user_assignment.<name> %s\n\nor add an import block:\n\n"+
+					"  import {\n    to = statsigokta_user_assignment.<name>\n    id = %q\n  }", userID, a.refusal, userID, userID))
+			return
+		}
+		addAdoptedWarning(&resp.Diagnostics, "assignment of user "+userID, a.matches, a.changed,
+			"`terraform state rm` stops managing it and leaves Okta as it is, while destroying the resource unassigns "+
+				"the user, which deactivates them in Statsig.")
+		appUser = existing
 	case err != nil && !okta.IsNotFound(err):
 		resp.Diagnostics.AddError(describeAPIError("Could not check the existing assignment", err))
 		return
 	}
 
-	request := okta.AppUserAssignRequest{ID: userID, Scope: "USER"}
-	if known(plan.OrgRole) {
-		request.Profile = map[string]any{orgRoleProfileAttribute: plan.OrgRole.ValueString()}
-	}
-	appUser, err := r.assign(ctx, request)
-	if err != nil {
-		resp.Diagnostics.AddError(describeAPIError("Could not assign the user to the Statsig app", err))
-		return
+	if appUser == nil {
+		request := okta.AppUserAssignRequest{ID: userID, Scope: "USER"}
+		if known(plan.OrgRole) {
+			request.Profile = map[string]any{orgRoleProfileAttribute: plan.OrgRole.ValueString()}
+		}
+		appUser, err = r.assign(ctx, request)
+		if err != nil {
+			resp.Diagnostics.AddError(describeAPIError("Could not assign the user to the Statsig app", err))
+			return
+		}
 	}
 
 	// From here on the assignment exists in Okta: record it in state even if
@@ -299,12 +329,12 @@ func (r *userAssignmentResource) Create(ctx context.Context, req resource.Create
 // applied; instead this looks for the assignment before trying again.
 func (r *userAssignmentResource) assign(ctx context.Context, request okta.AppUserAssignRequest) (*okta.AppUser, error) {
 	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
+	for attempt := 0; attempt <= r.data.okta.MaxRetries(); attempt++ {
 		appUser, err := r.data.okta.AssignUserToApp(ctx, r.data.appID, request)
 		if err == nil {
 			return appUser, nil
 		}
-		if !retryableWriteError(err) {
+		if !retryableWriteError(ctx, err) {
 			return nil, err
 		}
 		lastErr = err
@@ -329,7 +359,7 @@ func (r *userAssignmentResource) waitForProvisioning(ctx context.Context, userID
 		case err == nil:
 			last = appUser
 			if appUser.SyncState == "ERROR" {
-				return last, fmt.Errorf("Okta reports syncState ERROR for user %s (status %s): Okta could not create the user in Statsig. "+
+				return last, userMessagef("Okta reports syncState ERROR for user %s (status %s): Okta could not create the user in Statsig. "+
 					"The reason is shown in the Okta Admin Console under Dashboard > Tasks and on the app's Assignments tab "+
 					"(for example, Statsig refuses users whose email domain is not the organisation's). Fix the cause, then run "+
 					"apply again: the assignment is tainted and will be recreated.", userID, appUser.Status)
@@ -338,7 +368,7 @@ func (r *userAssignmentResource) waitForProvisioning(ctx context.Context, userID
 				return last, nil
 			}
 		case okta.IsNotFound(err):
-			return last, fmt.Errorf("the assignment of user %s disappeared while waiting for provisioning: it was removed outside Terraform", userID)
+			return last, userMessagef("the assignment of user %s disappeared while waiting for provisioning: it was removed outside Terraform", userID)
 		case !retryableReadError(err):
 			return last, err
 		}
@@ -347,7 +377,7 @@ func (r *userAssignmentResource) waitForProvisioning(ctx context.Context, userID
 			if last != nil {
 				seen = fmt.Sprintf("status %s, syncState %s", last.Status, orNone(last.SyncState))
 			}
-			return last, fmt.Errorf("timed out waiting for Okta to provision user %s in Statsig; last seen: %s. "+
+			return last, userMessagef("timed out waiting for Okta to provision user %s in Statsig; last seen: %s. "+
 				"Raise timeouts.create, or set wait_for_provisioning = false to return as soon as Okta accepts the assignment", userID, seen)
 		}
 		interval = min(interval*2, 5*time.Second)
@@ -367,7 +397,12 @@ func (r *userAssignmentResource) statsigActive(ctx context.Context, userName str
 	}
 	interval := 500 * time.Millisecond
 	for {
-		user, err := r.data.statsig.FindUserByUserName(ctx, userName)
+		// A poll asks Statsig each time; one look goes through the shared reads.
+		find := r.data.readStatsigUser
+		if wait {
+			find = r.data.statsig.FindUserByUserName
+		}
+		user, err := find(ctx, userName)
 		if err != nil {
 			diags.AddWarning("Could not confirm the user in Statsig", err.Error())
 			return types.BoolNull()
@@ -444,7 +479,7 @@ func (r *userAssignmentResource) Update(ctx context.Context, req resource.Update
 		resp.Diagnostics.AddError(describeAPIError("Could not read the assignment", err))
 		return
 	}
-	if known(plan.OrgRole) && profileString(appUser.Profile, orgRoleProfileAttribute) != plan.OrgRole.ValueString() {
+	if known(plan.OrgRole) && profileOrgRole(appUser.Profile) != plan.OrgRole.ValueString() {
 		// Okta replaces the app user profile on update, so send it whole.
 		profile := make(map[string]any, len(appUser.Profile)+1)
 		for k, v := range appUser.Profile {
@@ -531,7 +566,7 @@ func (r *userAssignmentResource) resolveUserID(ctx context.Context, plan userAss
 	user, err := r.data.okta.GetUser(ctx, plan.Login.ValueString())
 	if err != nil {
 		if okta.IsNotFound(err) {
-			return "", fmt.Errorf("Okta has no user with login %q", plan.Login.ValueString())
+			return "", fmt.Errorf("no Okta user has the login %q", plan.Login.ValueString())
 		}
 		return "", err
 	}
@@ -565,7 +600,7 @@ func (m *userAssignmentModel) fromAppUser(u *okta.AppUser) {
 	if m.UserName.IsUnknown() {
 		m.UserName = types.StringNull()
 	}
-	if role := profileString(u.Profile, orgRoleProfileAttribute); role != "" {
+	if role := profileOrgRole(u.Profile); role != "" {
 		m.OrgRole = types.StringValue(role)
 	} else if m.OrgRole.IsUnknown() {
 		m.OrgRole = types.StringNull()
@@ -603,14 +638,10 @@ func groupsGrantingAccess(ctx context.Context, data *providerData, userID string
 }
 
 // retryableWriteError reports whether a failed write may or may not have
-// been applied (a server error or a dropped connection), so the caller should
-// look before trying again.
-func retryableWriteError(err error) bool {
-	if apiErr, ok := okta.AsAPIError(err); ok {
-		return apiErr.StatusCode >= 500
-	}
-	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
-}
+// been applied (a server error, a dropped connection, or an attempt that ran
+// out of request_timeout), so the caller should look before trying again.
+// See writeMayHaveApplied.
+func retryableWriteError(ctx context.Context, err error) bool { return writeMayHaveApplied(ctx, err) }
 
 // retryableReadError reports whether a poll may simply try again later.
 func retryableReadError(err error) bool {

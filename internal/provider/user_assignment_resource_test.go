@@ -202,6 +202,9 @@ func TestAccUserAssignment_refusesToAdoptExisting(t *testing.T) {
 	sb := newTestSandbox(t, sandbox.Options{})
 	dave := userID(t, sb, "dave@example.com")
 	sb.AssignUserOutOfBand(dave, "USER")
+	// Made by hand long ago: not what an interrupted apply leaves behind
+	// (see TestAccInterrupted_adoption for that).
+	sb.BackdateOutOfBand(2 * time.Hour)
 	config := providerConfig(sb) + fmt.Sprintf(`
 resource "statsigokta_user_assignment" "dave" {
   user_id = %q

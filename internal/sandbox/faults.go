@@ -19,7 +19,8 @@ type faultInjector struct {
 type faultDecision struct {
 	kind   string // "", "429", "5xx", "reset", "slow"
 	status int    // for 5xx: 500, 502 or 503
-	// applyWrite is set for resets that happen after the write was applied.
+	// applyWrite is set for resets (and, with AppliedWrite5xx, 5xx answers)
+	// that happen after the write was applied.
 	applyWrite bool
 	// resetIn is the rate-limit reset offset in seconds for injected 429s.
 	resetIn int64
@@ -71,7 +72,8 @@ func (fi *faultInjector) decide(method, path string) faultDecision {
 	case r < cfg.Rate429:
 		return faultDecision{kind: "429", resetIn: 1 + int64(math.Floor(aux*2))}
 	case r < cfg.Rate429+cfg.Rate5xx:
-		return faultDecision{kind: "5xx", status: []int{500, 502, 503}[int(aux*3)%3]}
+		return faultDecision{kind: "5xx", status: []int{500, 502, 503}[int(aux*3)%3],
+			applyWrite: cfg.AppliedWrite5xx && unitFloat(cfg.Seed, key, n, 2) < 0.5}
 	case r < cfg.Rate429+cfg.Rate5xx+cfg.RateReset:
 		return faultDecision{kind: "reset", applyWrite: aux < 0.5}
 	case r < total:

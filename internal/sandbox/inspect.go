@@ -304,6 +304,23 @@ func (s *Sandbox) CreatePushMappingOutOfBand(sourceGroupID, targetGroupID, statu
 	return
 }
 
+// BackdateOutOfBand moves the creation and last-change times of every app
+// user, group assignment and push mapping back by d, as if they had been
+// made d earlier (an organisation that existed before Terraform).
+func (s *Sandbox) BackdateOutOfBand(d time.Duration) {
+	s.inspect(func() {
+		for _, au := range s.w.AppUsers {
+			au.Created, au.LastUpdated, au.StatusChanged = au.Created.Add(-d), au.LastUpdated.Add(-d), au.StatusChanged.Add(-d)
+		}
+		for _, ag := range s.w.AppGroups {
+			ag.LastUpdated = ag.LastUpdated.Add(-d)
+		}
+		for _, m := range s.w.Mappings {
+			m.Created, m.LastUpdated = m.Created.Add(-d), m.LastUpdated.Add(-d)
+		}
+	})
+}
+
 // SetPushMappingStatusOutOfBand changes a mapping's status (e.g. to ERROR).
 func (s *Sandbox) SetPushMappingStatusOutOfBand(mappingID, status, errorSummary string) {
 	s.inspect(func() {
@@ -384,6 +401,30 @@ func (s *Sandbox) CreateGroupOutOfBand(name, description string, memberIDs ...st
 		}
 		s.w.Groups[g.ID] = g
 		id = g.ID
+	})
+	return
+}
+
+// AddProjectRoleOutOfBand gives a Statsig project a new (custom) role, with
+// its SCIM group, and imports it into Okta as the APP_GROUP
+// "Statsig-<project>-<role>", which group search shows only after
+// GroupSearchLag. It returns the APP_GROUP's id ("" when the project does
+// not exist).
+func (s *Sandbox) AddProjectRoleOutOfBand(project, role string) (id string) {
+	s.inspect(func() {
+		p := s.w.project(project)
+		if p == nil {
+			return
+		}
+		now := s.now()
+		p.Roles = addUnique(p.Roles, role)
+		sg := s.w.createStatsigGroup(p.Name, "", role, now)
+		s.w.createAppGroupFor(sg, now, now.Add(s.opts.GroupSearchLag))
+		for gid, g := range s.w.Groups {
+			if g.StatsigGroupID == sg.ID {
+				id = gid
+			}
+		}
 	})
 	return
 }

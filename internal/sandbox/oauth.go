@@ -148,6 +148,10 @@ type oauthState struct {
 	jtis         map[string]time.Time // client assertion jti -> expiry
 	dpopJtis     map[string]time.Time
 	nonces       map[string]time.Time
+	// seen holds every access token issued and every client assertion and
+	// DPoP proof received, for tests that scan logs and state for them. It
+	// grows with every OAuth request: the sandbox is for tests and demos.
+	seen map[string]bool
 }
 
 func newOAuthState() *oauthState {
@@ -157,6 +161,33 @@ func newOAuthState() *oauthState {
 		jtis:     map[string]time.Time{},
 		dpopJtis: map[string]time.Time{},
 		nonces:   map[string]time.Time{},
+		seen:     map[string]bool{},
+	}
+}
+
+// IssuedSecrets returns every access token the token endpoint issued and
+// every client assertion and DPoP proof the sandbox received (whether
+// accepted or not), so that tests can check none of them leaks into logs,
+// state or error messages.
+func (s *Sandbox) IssuedSecrets() []string {
+	s.oauth.mu.Lock()
+	defer s.oauth.mu.Unlock()
+	out := make([]string, 0, len(s.oauth.seen))
+	for v := range s.oauth.seen {
+		out = append(out, v)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// remember records a credential for IssuedSecrets.
+func (o *oauthState) remember(values ...string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, v := range values {
+		if v != "" {
+			o.seen[v] = true
+		}
 	}
 }
 
@@ -195,6 +226,7 @@ func (s *Sandbox) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	f := r.PostForm
+	s.oauth.remember(f.Get("client_assertion"), r.Header.Get("DPoP"))
 	if gt := f.Get("grant_type"); gt != "client_credentials" {
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("The authorization grant type is not supported by the authorization server. Configured grant types: [client_credentials]. (%q)", gt))
 		return
@@ -260,6 +292,7 @@ func (s *Sandbox) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := randToken(64)
 	s.oauth.tokens[tok] = &accessToken{scopes: requested, exp: now.Add(tokenLifetime), jkt: jkt}
+	s.oauth.seen[tok] = true
 	typ := "Bearer"
 	if jkt != "" {
 		typ = "DPoP"
@@ -572,6 +605,9 @@ func (s *Sandbox) authenticate(service string, w http.ResponseWriter, r *http.Re
 	authz := r.Header.Get("Authorization")
 	scheme, tok, _ := strings.Cut(authz, " ")
 	tok = strings.TrimSpace(tok)
+	if !strings.EqualFold(scheme, "SSWS") {
+		s.oauth.remember(tok, r.Header.Get("DPoP"))
+	}
 	switch strings.ToUpper(scheme) {
 	case "SSWS":
 		if tok != "" && tok == s.creds.APIToken {

@@ -155,6 +155,11 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 				}
 				return
 			case "5xx":
+				if d.applyWrite && r.Method != http.MethodGet {
+					// The write reaches the backend; the answer is an error.
+					mux.ServeHTTP(&discardWriter{h: http.Header{}}, r.WithContext(context.WithValue(r.Context(), principalKey, p)))
+					s.changed()
+				}
 				if d.status == http.StatusInternalServerError {
 					if service == "okta" {
 						writeOktaError(sw, d.status, "E0000009", "Internal Server Error")

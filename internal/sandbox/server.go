@@ -54,6 +54,11 @@ type Faults struct {
 	Seed                                  int64
 	Rate429, Rate5xx, RateReset, RateSlow float64
 	SlowLatency                           time.Duration
+	// AppliedWrite5xx makes half of the 5xx answers to writes come after the
+	// write was applied, as from a gateway that lost the backend's answer.
+	// Without it, a 5xx answer never applies the write. (Resets always
+	// apply half of the writes they cut.)
+	AppliedWrite5xx bool
 }
 
 // Sandbox is a running pair of emulated servers (Okta and Statsig).

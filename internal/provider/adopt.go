@@ -1,0 +1,198 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
+)
+
+// Interrupted applies. When `terraform apply` is killed after Okta made an
+// assignment or a push link but before Terraform saved it in state, the next
+// apply plans to create it again and finds it already there. Neither Okta
+// (no tags on app users, group assignments or mappings) nor Terraform (no
+// state was saved) can say whose it is. The provider adopts it only when
+// both of these hold, and otherwise refuses with the import command:
+//
+//   - it is exactly what the configuration asks for (a direct assignment
+//     with the configured org_role; a group assignment with the configured
+//     priority and org_role; a link of the same source to the same target
+//     with the configured status), so adopting it changes nothing in Okta;
+//   - Okta says it was created or last changed within adoptWindow, which an
+//     interrupted run followed by a rerun is, and an assignment made by hand
+//     long before the resource was written is not.
+//
+// An adoption is never silent: it is reported as a warning naming the object
+// and saying how to undo it.
+
+// adoptWindow is how recently an identical object must have been created or
+// changed in Okta to be taken as left behind by an interrupted apply.
+const adoptWindow = time.Hour
+
+// lastChanged is the latest of the timestamps Okta reports for an object.
+func lastChanged(times ...*time.Time) (time.Time, bool) {
+	var latest time.Time
+	for _, t := range times {
+		if t != nil && t.After(latest) {
+			latest = *t
+		}
+	}
+	return latest, !latest.IsZero()
+}
+
+// adoptRefusal says why an object last changed at changed is too old to be
+// adopted, or "" when it is recent enough.
+func adoptRefusal(changed time.Time, ok bool) string {
+	if !ok {
+		return "Okta did not say when it was made, so it cannot be told apart from one made by hand"
+	}
+	age := time.Since(changed)
+	if age < adoptWindow { // a negative age (clock skew) is recent too
+		return ""
+	}
+	return fmt.Sprintf("it was last changed at %s (%s ago), too long ago to be left behind by an interrupted apply, "+
+		"which the provider would adopt if it were created or changed within the last %s",
+		changed.UTC().Format(time.RFC3339), roundAge(age), adoptWindow)
+}
+
+func roundAge(d time.Duration) time.Duration {
+	switch {
+	case d < 0:
+		return 0
+	case d < time.Minute:
+		return d.Round(time.Second)
+	default:
+		return d.Round(time.Minute)
+	}
+}
+
+// addAdoptedWarning reports an adoption.
+func addAdoptedWarning(diags *diag.Diagnostics, what, matches string, changed time.Time, undo string) {
+	diags.AddWarning("Adopted an existing "+what,
+		fmt.Sprintf("The %s already existed in Okta, exactly as configured (%s), made or changed at %s (%s ago). That is "+
+			"what an apply interrupted after Okta made it, but before Terraform saved it in state, leaves behind, so "+
+			"the provider manages it now instead of failing; nothing was changed in Okta.\n\nIf it was made by someone "+
+			"else, it is now managed by this configuration all the same: %s",
+			what, matches, changed.UTC().Format(time.RFC3339), roundAge(time.Since(changed)), undo))
+}
+
+// adoption is the decision about an object found where Create expected none.
+type adoption struct {
+	matches string    // what was compared, for the warning
+	changed time.Time // when Okta says it was made or last changed
+	refusal string    // why it is not adopted; "" when it is
+}
+
+// appUserAdoption decides about an existing direct assignment.
+func appUserAdoption(existing *okta.AppUser, orgRole types.String) adoption {
+	a := adoption{matches: "a direct assignment, scope USER"}
+	have := profileOrgRole(existing.Profile)
+	if known(orgRole) {
+		if have != orgRole.ValueString() {
+			a.refusal = fmt.Sprintf("its org_role is %q, and the configuration says %q", have, orgRole.ValueString())
+			return a
+		}
+		a.matches += ", org_role " + have
+	}
+	var ok bool
+	a.changed, ok = lastChanged(existing.Created, existing.LastUpdated)
+	a.refusal = adoptRefusal(a.changed, ok)
+	return a
+}
+
+// appGroupAdoption decides about an existing group assignment.
+func appGroupAdoption(existing *okta.ApplicationGroupAssignment, priority types.Int64, orgRole types.String) adoption {
+	a := adoption{matches: "a group assignment"}
+	if !priority.IsNull() && !priority.IsUnknown() {
+		if existing.Priority == nil || int64(*existing.Priority) != priority.ValueInt64() {
+			have := "none"
+			if existing.Priority != nil {
+				have = fmt.Sprint(*existing.Priority)
+			}
+			a.refusal = fmt.Sprintf("its priority is %s, and the configuration says %d", have, priority.ValueInt64())
+			return a
+		}
+		a.matches += fmt.Sprintf(", priority %d", priority.ValueInt64())
+	}
+	if known(orgRole) {
+		if have := profileOrgRole(existing.Profile); have != orgRole.ValueString() {
+			a.refusal = fmt.Sprintf("its org_role is %q, and the configuration says %q", have, orgRole.ValueString())
+			return a
+		}
+		a.matches += ", org_role " + orgRole.ValueString()
+	}
+	var ok bool
+	a.changed, ok = lastChanged(existing.LastUpdated)
+	a.refusal = adoptRefusal(a.changed, ok)
+	return a
+}
+
+// mappingAdoption decides about an existing mapping of the configured source
+// group. A mapping in ERROR matches either status: its push failed after it
+// was made, which says nothing about who made it.
+func mappingAdoption(m *okta.GroupPushMapping, targetGroupID, status string) adoption {
+	a := adoption{matches: fmt.Sprintf("a link of Okta group %s to %s, status %s", m.SourceGroupID, m.TargetGroupID, m.Status)}
+	switch {
+	case m.TargetGroupID != targetGroupID:
+		a.refusal = fmt.Sprintf("it pushes to %s, and the configuration says %s", m.TargetGroupID, targetGroupID)
+		return a
+	case status != "" && m.Status != status && m.Status != okta.GroupPushStatusError:
+		a.refusal = fmt.Sprintf("its status is %s, and the configuration says %s", m.Status, status)
+		return a
+	}
+	var ok bool
+	a.changed, ok = lastChanged(m.Created, m.LastUpdated)
+	a.refusal = adoptRefusal(a.changed, ok)
+	return a
+}
+
+// adoptableMapping looks, after Okta refused a link because its source group
+// is pushed already, for that mapping, and returns it when it may be adopted.
+// Okta's list shows a new mapping only after a lag, so it looks for a while.
+func (r *groupPushResource) adoptableMapping(ctx context.Context, request okta.CreateGroupPushMappingRequest) (*okta.GroupPushMapping, adoption) {
+	deadline := time.Now().Add(2 * mappingListLagWait)
+	for {
+		mappings, err := r.data.okta.ListGroupPushMappings(ctx, r.data.appID, okta.ListGroupPushMappingsOptions{SourceGroupID: request.SourceGroupID})
+		if err != nil && !retryableReadError(err) {
+			return nil, adoption{}
+		}
+		if err == nil && len(mappings) > 0 {
+			for i := range mappings {
+				if mappings[i].TargetGroupID != request.TargetGroupID {
+					continue
+				}
+				// The list may be stale; GET is current.
+				current, err := r.data.okta.GetGroupPushMapping(ctx, r.data.appID, mappings[i].ID)
+				if err != nil {
+					return nil, adoption{}
+				}
+				if a := mappingAdoption(current, request.TargetGroupID, request.Status); a.refusal == "" {
+					return current, a
+				}
+			}
+			return nil, adoption{}
+		}
+		if time.Now().After(deadline) || sleepCtx(ctx, time.Second) != nil {
+			return nil, adoption{}
+		}
+	}
+}
+
+// writeMayHaveApplied reports whether a failed write may or may not have been
+// applied (a 5xx answer, a dropped connection, or an attempt that ran out of
+// request_timeout while the operation itself still has time), so the caller
+// should look for its effect before trying again. A refusal (4xx) was not
+// applied, and an operation whose own time is up is not tried again.
+func writeMayHaveApplied(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	if apiErr, ok := okta.AsAPIError(err); ok {
+		return apiErr.StatusCode >= 500
+	}
+	return true
+}
