@@ -89,3 +89,9 @@ echo "==> tfplugindocs generate"
   --provider-dir "$ROOT" \
   --provider-name "$PROVIDER_NAME" \
   --providers-schema "$work/schema.json"
+
+echo "==> tfplugindocs validate"
+"$TFPLUGINDOCS" validate \
+  --provider-dir "$ROOT" \
+  --provider-name "$PROVIDER_NAME" \
+  --providers-schema "$work/schema.json"
