@@ -41,6 +41,20 @@ resource "statsigokta_group_assignment" "data_science" {
   priority = 1
 }
 
+# Push Groups: Okta pushes each group's members into a Statsig project role.
+# The plan shows the Statsig-<Project>-<Role> group each link resolves to.
+resource "statsigokta_group_push" "engineering_checkout" {
+  source_group_id = statsigokta_group_assignment.engineering.group_id
+  project         = "Checkout"
+  role            = "Member"
+}
+
+resource "statsigokta_group_push" "data_science_platform" {
+  source_group_id = statsigokta_group_assignment.data_science.group_id
+  project         = "Data Platform"
+  role            = "Analyst" # a custom Statsig role
+}
+
 variable "engineering_group_id" {
   description = "Okta id of the Engineering group."
   type        = string
@@ -59,4 +73,13 @@ output "app" {
 
 output "assigned_directly" {
   value = { for login, a in statsigokta_user_assignment.people : login => "${a.status}/${a.sync_state}, Statsig id ${a.external_id}" }
+}
+
+output "group_push_links" {
+  value = {
+    for name, link in {
+      engineering_checkout  = statsigokta_group_push.engineering_checkout
+      data_science_platform = statsigokta_group_push.data_science_platform
+    } : name => "${link.source_group_name} -> ${link.target_group_name} (${link.status})"
+  }
 }
