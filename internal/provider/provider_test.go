@@ -241,3 +241,49 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 		t.Fatalf("invalid configurations made %d write calls", n)
 	}
 }
+
+// Several Statsig app instances (say, two Okta orgs) are managed side by side
+// through provider aliases, each resource on its own app. This runs the CLI
+// against the built provider binary: with the in-process (reattach) harness,
+// Terraform would send both configurations to one server, whereas a real run
+// starts one plugin process per provider configuration.
+func TestAccProvider_aliasesForTwoApps(t *testing.T) {
+	cli := newCLIRun(t)
+	prod, staging := newTestSandbox(t, sandbox.Options{}), newTestSandbox(t, sandbox.Options{})
+	aliased := strings.Replace(providerConfig(staging), `provider "statsigokta" {`, "provider \"statsigokta\" {\n  alias = \"staging\"", 1)
+	cli.writeConfig(providerConfig(prod) + aliased + fmt.Sprintf(`
+resource "statsigokta_user_assignment" "prod" {
+  user_id = %q
+}
+resource "statsigokta_user_assignment" "staging" {
+  provider = statsigokta.staging
+  login    = "bob@example.com"
+}`, userID(t, prod, "alice@example.com")))
+
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+	for _, check := range []resource.TestCheckFunc{
+		checkProvisioned(prod, "alice@example.com", ""),
+		checkProvisioned(staging, "bob@example.com", ""),
+	} {
+		if err := check(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Each app got only its own assignment.
+	if au, assigned := prod.AppUser(userID(t, prod, "bob@example.com")); assigned {
+		t.Fatalf("bob was assigned in the production app too: %+v", au)
+	}
+	if au, assigned := staging.AppUser(userID(t, staging, "alice@example.com")); assigned {
+		t.Fatalf("alice was assigned in the staging app too: %+v", au)
+	}
+	if out, code := cli.run("plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Fatalf("the plan after apply is not empty (exit %d):\n%s", code, out)
+	}
+	cli.mustRun("destroy", "-auto-approve", "-input=false")
+	if err := checkDeactivated(prod, "alice@example.com")(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkDeactivated(staging, "bob@example.com")(nil); err != nil {
+		t.Fatal(err)
+	}
+}
