@@ -1,8 +1,6 @@
 package statsig
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -17,55 +15,10 @@ var (
 	contractErr               error
 )
 
-// contractTransport validates every request the client sends to the sandbox
-// against the published SCIM or Console contract, and every response except
-// injected faults (429 and 5xx, which the sandbox makes deliberately
-// off-spec to test resilience).
-type contractTransport struct {
-	host string
-	mu   sync.Mutex
-	errs []error
-}
-
-func (ct *contractTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	var v *sandbox.ContractValidator
-	switch {
-	case req.URL.Host != ct.host:
-	case strings.HasPrefix(req.URL.Path, "/scim/"):
-		v = scimContract
-	case strings.HasPrefix(req.URL.Path, "/console/"):
-		v = consoleSpec
-	}
-	if v == nil {
-		return http.DefaultTransport.RoundTrip(req)
-	}
-	ct.check(v.ValidateRequest(req, nil)) // the client only sends GETs
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		return res, err
-	}
-	body, err := io.ReadAll(res.Body)
-	res.Body.Close()
-	res.Body = io.NopCloser(bytes.NewReader(body))
-	if err != nil {
-		return res, err
-	}
-	if res.StatusCode != http.StatusTooManyRequests && res.StatusCode < 500 {
-		ct.check(v.ValidateResponse(req, res.StatusCode, res.Header, body))
-	}
-	return res, nil
-}
-
-func (ct *contractTransport) check(err error) {
-	if err != nil {
-		ct.mu.Lock()
-		ct.errs = append(ct.errs, err)
-		ct.mu.Unlock()
-	}
-}
-
-// contractClient returns an HTTP client validating traffic to sb's Statsig;
-// violations fail the test when it ends.
+// contractClient returns an HTTP client that validates every request the
+// client sends to sb's Statsig, and every response except injected faults,
+// against the published SCIM or Console contract; violations fail the test
+// when it ends.
 func contractClient(t *testing.T, sb *sandbox.Sandbox) *http.Client {
 	t.Helper()
 	contractOnce.Do(func() {
@@ -77,13 +30,26 @@ func contractClient(t *testing.T, sb *sandbox.Sandbox) *http.Client {
 	if contractErr != nil {
 		t.Fatal(contractErr)
 	}
-	ct := &contractTransport{host: strings.TrimPrefix(sb.StatsigURL(), "http://")}
+	host := strings.TrimPrefix(sb.StatsigURL(), "http://")
+	vt := &sandbox.ValidatingTransport{
+		Select: func(req *http.Request) *sandbox.ContractValidator {
+			switch {
+			case req.URL.Host != host:
+				return nil
+			case strings.HasPrefix(req.URL.Path, "/scim/"):
+				return scimContract
+			case strings.HasPrefix(req.URL.Path, "/console/"):
+				return consoleSpec
+			}
+			return nil
+		},
+		// Injected faults (429 and 5xx) are deliberately off-spec.
+		SkipResponse: func(status int) bool { return status == http.StatusTooManyRequests || status >= 500 },
+	}
 	t.Cleanup(func() {
-		ct.mu.Lock()
-		defer ct.mu.Unlock()
-		for _, err := range ct.errs {
+		for _, err := range vt.Errors() {
 			t.Errorf("contract: %v", err)
 		}
 	})
-	return &http.Client{Transport: ct}
+	return &http.Client{Transport: vt}
 }
