@@ -218,6 +218,22 @@ type appUserBody struct {
 	Profile map[string]any `json:"profile"`
 }
 
+// valid answers 400 and returns false when the profile breaks the app's user
+// schema or the body sets a password, which the Statsig app's scheme refuses;
+// assign and update share these rules.
+func (b *appUserBody) valid(w http.ResponseWriter) bool {
+	if causes := validateAppUserProfile(b.Profile); len(causes) > 0 {
+		oktaValidation(w, "profile", causes...)
+		return false
+	}
+	if b.Credentials != nil && b.Credentials.Password != nil {
+		writeOktaError(w, http.StatusBadRequest, "E0000041", "Credentials should not be set on this resource based on the scheme.",
+			"User level credentials should not be provided for this scheme.")
+		return false
+	}
+	return true
+}
+
 // validateAppUserProfile checks the app user profile against the Statsig app's
 // user schema (statsigOrgRole is an enum of Member/Admin/Owner).
 func validateAppUserProfile(p map[string]any) []string {
@@ -251,13 +267,7 @@ func (s *Sandbox) assignAppUser(w http.ResponseWriter, r *http.Request) {
 		oktaValidation(w, "scope", "scope: Does not match required enum values: USER, GROUP")
 		return
 	}
-	if causes := validateAppUserProfile(body.Profile); len(causes) > 0 {
-		oktaValidation(w, "profile", causes...)
-		return
-	}
-	if body.Credentials != nil && body.Credentials.Password != nil {
-		writeOktaError(w, http.StatusBadRequest, "E0000041", "Credentials should not be set on this resource based on the scheme.",
-			"User level credentials should not be provided for this scheme.")
+	if !body.valid(w) {
 		return
 	}
 	if !s.lockApp(w, r) {
@@ -316,13 +326,7 @@ func (s *Sandbox) updateAppUser(w http.ResponseWriter, r *http.Request) {
 		oktaMalformed(w, err)
 		return
 	}
-	if causes := validateAppUserProfile(body.Profile); len(causes) > 0 {
-		oktaValidation(w, "profile", causes...)
-		return
-	}
-	if body.Credentials != nil && body.Credentials.Password != nil {
-		writeOktaError(w, http.StatusBadRequest, "E0000041", "Credentials should not be set on this resource based on the scheme.",
-			"User level credentials should not be provided for this scheme.")
+	if !body.valid(w) {
 		return
 	}
 	if !s.lockApp(w, r) {
