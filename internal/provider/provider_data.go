@@ -28,6 +28,10 @@ type providerData struct {
 	// (reads.go); nil when shared_reads is off.
 	snap *appsnapshot.Snapshot
 
+	// declared records which Okta object each instance planned in this
+	// walk names (declarations.go).
+	declared declarations
+
 	appOnce     sync.Once
 	appErrors   diag.Diagnostics
 	appWarnings diag.Diagnostics

@@ -1,0 +1,135 @@
+package provider
+
+import (
+	"fmt"
+	"sync"
+)
+
+// One Okta object, one declaration.
+//
+// Terraform plans every resource instance of one provider configuration in
+// one provider process, and Configure makes a new providerData for each walk
+// (plan, then apply). The registry below, a field of providerData, records
+// which Okta object each planned instance names, so that two instances naming
+// the same user, group assignment or push source fail the plan instead of
+// being merged at apply.
+//
+// The protocol does not tell a provider which resource address it is
+// planning, so a conflict names the other declaration by what it configured
+// (its label); Terraform adds the address of the instance that reports it.
+//
+// One instance may be planned twice in one walk: Terraform plans a
+// replacement first with its prior state and then again as a create without
+// one. The first plan therefore leaves a claim that exactly one later create
+// of the same object may take over (replaceClaim); a second taker is a
+// conflict.
+
+// objectKind names a kind of Okta object that at most one instance may declare.
+type objectKind string
+
+const (
+	declaredUser       objectKind = "user"             // a direct app user assignment, by Okta user id
+	declaredGroup      objectKind = "group assignment" // an app group assignment, by Okta group id
+	declaredPushSource objectKind = "push source"      // a push mapping, by source group id
+)
+
+type declarationKey struct {
+	kind objectKind
+	id   string
+}
+
+type declaration struct {
+	label string // what the instance configured, for the message: `login = "alice"`
+	// replacement: left by the prior-state plan of a replaced instance, to be
+	// taken over by that instance's own create plan.
+	replacement bool
+	// destroying: the instance is being destroyed in this plan.
+	destroying bool
+}
+
+// declarations is the per-walk registry; its zero value is ready to use.
+type declarations struct {
+	mu   sync.Mutex
+	seen map[declarationKey]declaration
+}
+
+// conflictError is a second declaration of one Okta object in a plan.
+type conflictError struct {
+	kind        objectKind
+	id          string
+	first, this string // labels
+	destroying  bool   // the first declaration is being destroyed
+}
+
+func (e *conflictError) Error() string {
+	if e.destroying {
+		return fmt.Sprintf("This resource declares the %s %s (%s), which another resource in this plan, that had %s, "+
+			"is about to remove. Applied together, the create and the destroy of the same Okta object race: the "+
+			"object could end up removed while this resource records it. If the resource was renamed or moved, add a "+
+			"`moved` block from the old address to the new one instead (or use `terraform state mv`).",
+			e.kind, e.id, e.this, e.first)
+	}
+	return fmt.Sprintf("The %s %s is declared by two resources in this configuration: one with %s and this one with %s. "+
+		"Each Okta object may be managed by one resource only, or removing either declaration would remove the access "+
+		"the other still declares. Remove one of them (for for_each or count, make sure the keys or lists do not "+
+		"overlap).", e.kind, e.id, e.first, e.this)
+}
+
+// claim records that an instance to be created or kept declares the object.
+func (d *declarations) claim(kind objectKind, id, label string) error {
+	return d.record(kind, id, declaration{label: label})
+}
+
+// replaceClaim records the new object of an instance planned for
+// replacement; that instance's own create plan takes it over.
+func (d *declarations) replaceClaim(kind objectKind, id, label string) error {
+	return d.record(kind, id, declaration{label: label, replacement: true})
+}
+
+// destroying records that an instance being destroyed held the object.
+func (d *declarations) destroying(kind objectKind, id, label string) error {
+	return d.record(kind, id, declaration{label: label, destroying: true})
+}
+
+func (d *declarations) record(kind objectKind, id string, next declaration) error {
+	if id == "" {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.seen == nil {
+		d.seen = make(map[declarationKey]declaration)
+	}
+	key := declarationKey{kind, id}
+	prev, ok := d.seen[key]
+	switch {
+	case !ok:
+		d.seen[key] = next
+		return nil
+	case prev.replacement && !next.replacement && !next.destroying:
+		d.seen[key] = next // the replaced instance's own create plan
+		return nil
+	case prev.destroying && next.destroying:
+		return nil
+	case prev.destroying || next.destroying:
+		first, this := prev, next
+		if next.destroying {
+			first, this = next, prev
+		}
+		return &conflictError{kind: kind, id: id, first: first.label, this: this.label, destroying: true}
+	default:
+		return &conflictError{kind: kind, id: id, first: prev.label, this: next.label}
+	}
+}
+
+// declaredBy reports whether an instance planned so far declares the object
+// (to be created or kept), and with what label.
+func (d *declarations) declaredBy(kind objectKind, id string) (string, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	decl, ok := d.seen[declarationKey{kind, id}]
+	if !ok || decl.destroying {
+		return "", false
+	}
+	return decl.label, true
+}
