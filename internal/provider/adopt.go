@@ -181,18 +181,3 @@ func (r *groupPushResource) adoptableMapping(ctx context.Context, request okta.C
 		}
 	}
 }
-
-// writeMayHaveApplied reports whether a failed write may or may not have been
-// applied (a 5xx answer, a dropped connection, or an attempt that ran out of
-// request_timeout while the operation itself still has time), so the caller
-// should look for its effect before trying again. A refusal (4xx) was not
-// applied, and an operation whose own time is up is not tried again.
-func writeMayHaveApplied(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
-		return false
-	}
-	if apiErr, ok := okta.AsAPIError(err); ok {
-		return apiErr.StatusCode >= 500
-	}
-	return true
-}

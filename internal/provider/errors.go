@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -70,4 +72,27 @@ func scopeFor(method, path string) string {
 		return "okta.users.read"
 	}
 	return "for this endpoint"
+}
+
+// writeMayHaveApplied reports whether a failed write may or may not have been
+// applied (a 5xx answer, a dropped connection, or an attempt that ran out of
+// request_timeout while the operation itself still has time), so the caller
+// must look for its effect before trying again. A refusal (4xx) was not
+// applied, and an operation whose own time is up is not tried again.
+func writeMayHaveApplied(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	if apiErr, ok := okta.AsAPIError(err); ok {
+		return apiErr.StatusCode >= 500
+	}
+	return true
+}
+
+// retryableReadError reports whether a poll may simply try again later.
+func retryableReadError(err error) bool {
+	if apiErr, ok := okta.AsAPIError(err); ok {
+		return apiErr.StatusCode >= 500 || apiErr.StatusCode == 429
+	}
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }

@@ -577,19 +577,19 @@ func (r *groupPushResource) createMapping(ctx context.Context, request okta.Crea
 		if err == nil {
 			return mapping, nil
 		}
-		if lastErr == nil && !retryableWriteError(ctx, err) {
+		if lastErr == nil && !writeMayHaveApplied(ctx, err) {
 			return nil, err
 		}
 		// After an attempt that may have been applied, a refusal can be Okta
 		// seeing that attempt's mapping, which its list may not show yet.
 		wait := mappingListLagWait
-		if !retryableWriteError(ctx, err) {
+		if !writeMayHaveApplied(ctx, err) {
 			wait = 2 * mappingListLagWait
 		}
 		if found, findErr := r.findMapping(ctx, request, wait); findErr == nil && found != nil {
 			return found, nil
 		}
-		if !retryableWriteError(ctx, err) {
+		if !writeMayHaveApplied(ctx, err) {
 			return nil, err
 		}
 		lastErr = err

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -334,7 +333,7 @@ func (r *userAssignmentResource) assign(ctx context.Context, request okta.AppUse
 		if err == nil {
 			return appUser, nil
 		}
-		if !retryableWriteError(ctx, err) {
+		if !writeMayHaveApplied(ctx, err) {
 			return nil, err
 		}
 		lastErr = err
@@ -635,18 +634,4 @@ func groupsGrantingAccess(ctx context.Context, data *providerData, userID string
 		}
 	}
 	return names, nil
-}
-
-// retryableWriteError reports whether a failed write may or may not have
-// been applied (a server error, a dropped connection, or an attempt that ran
-// out of request_timeout), so the caller should look before trying again.
-// See writeMayHaveApplied.
-func retryableWriteError(ctx context.Context, err error) bool { return writeMayHaveApplied(ctx, err) }
-
-// retryableReadError reports whether a poll may simply try again later.
-func retryableReadError(err error) bool {
-	if apiErr, ok := okta.AsAPIError(err); ok {
-		return apiErr.StatusCode >= 500 || apiErr.StatusCode == 429
-	}
-	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }
