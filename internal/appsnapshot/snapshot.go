@@ -77,7 +77,10 @@ type SCIM interface {
 	FindUserByUserName(ctx context.Context, userName string) (*statsig.SCIMUser, error)
 }
 
-var errNoSCIM = errors.New("appsnapshot: no Statsig SCIM client configured")
+var (
+	errNoSCIM         = errors.New("appsnapshot: no Statsig SCIM client configured")
+	errNoMemberLister = errors.New("appsnapshot: the Okta client cannot list group members")
+)
 
 // Snapshot is safe for concurrent use.
 type Snapshot struct {
@@ -90,6 +93,8 @@ type Snapshot struct {
 	mappings   *list[okta.GroupPushMapping]
 	roleGroups *list[okta.Group]
 	scimUsers  *list[statsig.SCIMUser]
+
+	lazy lazyLists // members.go
 }
 
 // New returns an empty snapshot of app appID. roleGroupSearch is the Okta
@@ -258,6 +263,7 @@ func (s *Snapshot) OnWrite(method, path string) {
 		return
 	}
 	s.scimUsers.invalidate("") // provisioning and push change Statsig
+	s.consoleChanged()
 }
 
 // splitAppPath splits an escaped path /api/v1/apps/{app}/{kind}[/{id}...]

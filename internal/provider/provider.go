@@ -245,6 +245,7 @@ func (p *statsigOktaProvider) DataSources(_ context.Context) []func() datasource
 		NewRoleGroupsDataSource,
 		NewGroupPushesDataSource,
 		NewImportedUsersDataSource,
+		NewAccessReviewDataSource,
 	}
 }
 

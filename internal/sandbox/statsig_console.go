@@ -187,3 +187,36 @@ func (s *Sandbox) consoleRoles(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, consoleList("/console/v1/roles", "Roles listed successfully.", items, limit, page))
 }
+
+// InviteStatsigUserOutOfBand makes an active Statsig user with a project role
+// and no Okta assignment: what a Statsig admin's console invite (or re-invite
+// of a user Okta deactivated) does. An existing user is reactivated. orgRole
+// defaults to Member.
+func (s *Sandbox) InviteStatsigUserOutOfBand(email, givenName, familyName, orgRole, project, role string) {
+	s.inspect(func() {
+		now := s.now()
+		if orgRole == "" {
+			orgRole = "Member"
+		}
+		su := s.w.statsigUserByName(email)
+		if su == nil {
+			su = &statsigUserRec{ID: s.w.newStatsigID(), UserName: email, Email: email,
+				ProjectRoles: map[string]string{}, TeamRoles: map[string]string{}, Created: now}
+			s.w.SUsers[su.ID] = su
+		}
+		su.GivenName, su.FamilyName, su.OrgRole, su.Active, su.LastModified = givenName, familyName, orgRole, true, now
+		if project != "" && role != "" {
+			su.ProjectRoles[project] = role
+		}
+	})
+}
+
+// SetStatsigOrgRoleOutOfBand changes a Statsig user's org role in the
+// Statsig console; Okta's statsigOrgRole is not told.
+func (s *Sandbox) SetStatsigOrgRoleOutOfBand(userName, orgRole string) {
+	s.inspect(func() {
+		if su := s.w.statsigUserByName(userName); su != nil {
+			su.OrgRole, su.LastModified = orgRole, s.now()
+		}
+	})
+}
