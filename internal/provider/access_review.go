@@ -235,7 +235,9 @@ func (r *reviewer) addAssignedGroups(groups []reviewGroup) {
 
 func (r *reviewer) addMappings(mappings []okta.GroupPushMapping, sources map[string]reviewGroup, targets map[string]rolegroup.Parsed) {
 	sorted := slices.Clone(mappings)
-	sort.SliceStable(sorted, func(i, j int) bool { return sources[sorted[i].SourceGroupID].Name < sources[sorted[j].SourceGroupID].Name })
+	sort.SliceStable(sorted, func(i, j int) bool {
+		return sources[sorted[i].SourceGroupID].Name < sources[sorted[j].SourceGroupID].Name
+	})
 	for _, m := range sorted {
 		src, srcOK := sources[m.SourceGroupID]
 		target, tgtOK := targets[m.TargetGroupID]
