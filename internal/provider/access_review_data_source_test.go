@@ -384,3 +384,51 @@ output "summary" {
 		}},
 	})
 }
+
+// examples/access-review builds its CSV in HCL: one quoted row per person,
+// project roles and findings in their columns.
+func TestAccAccessReview_exampleCSV(t *testing.T) {
+	sb := newTestSandbox(t, sandbox.Options{Fixture: accessReviewFixture()})
+	accessReviewState(t, sb)
+	config := accessReviewProvider(sb, true) + exampleConfig(t, "../../examples/access-review/main.tf")
+	id := func(login string) string { return userID(t, sb, login+"@example.com") }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(s *terraform.State) error {
+				out, ok := s.RootModule().Outputs["access_review_csv"]
+				if !ok {
+					return fmt.Errorf("no access_review_csv output")
+				}
+				lines := strings.Split(out.Value.(string), "\n")
+				want := map[int]string{
+					0:  "login,okta_user_id,okta_status,access,via_groups,org_role,project_roles,statsig_active,statsig_role,findings",
+					1:  `"alice@example.com","` + id("alice") + `","ACTIVE","direct","","Admin","Checkout Admin (via Checkout Admins)","true","Admin",""`,
+					6:  `"frank@example.com","` + id("frank") + `","ACTIVE","none","","","Checkout Admin (via Checkout Admins)","false","","not_pushed"`,
+					9:  `"ivan@example.com","","","none","","","","true","Member","statsig_only"`,
+					10: "",
+				}
+				if len(lines) != 11 {
+					return fmt.Errorf("%d CSV lines, want a header, 9 people and a final newline:\n%s", len(lines), out.Value)
+				}
+				for i, w := range want {
+					if lines[i] != w {
+						return fmt.Errorf("CSV line %d:\n got %s\nwant %s", i, lines[i], w)
+					}
+				}
+				if !strings.HasPrefix(lines[2], `"bob@example.com","`+id("bob")+`","ACTIVE","group","Analysts","","Checkout/Growth Member (via Growth Members)","true",`) {
+					return fmt.Errorf("CSV line 2: %s", lines[2])
+				}
+				findings, ok := s.RootModule().Outputs["findings"]
+				if !ok {
+					return fmt.Errorf("no findings output")
+				}
+				if list, _ := findings.Value.([]any); len(list) != len(findingKinds) {
+					return fmt.Errorf("findings output: %v", findings.Value)
+				}
+				return nil
+			},
+		}},
+	})
+}
