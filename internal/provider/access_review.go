@@ -81,7 +81,8 @@ type reviewPerson struct {
 
 	appUser  *okta.AppUser
 	direct   bool
-	userName string // the name Okta sends to Statsig
+	userName    string // the name Okta sends to Statsig
+	statsigOnly bool   // reported as statsig_only already
 }
 
 type reviewFinding struct {
@@ -331,11 +332,10 @@ func (r *reviewer) addConsole(users []statsig.ConsoleUser) {
 // statsigOnly reports a person active in Statsig whom Okta does not assign,
 // once whichever Statsig API shows them first.
 func (r *reviewer) statsigOnly(p *reviewPerson, api string) {
-	for _, f := range r.findings {
-		if f.Kind == findingStatsigOnly && f.Login == p.Login {
-			return
-		}
+	if p.statsigOnly {
+		return
 	}
+	p.statsigOnly = true
 	r.finding(findingStatsigOnly, p.Login, "",
 		"%s is active in Statsig (%s API) but not assigned to the Statsig app in Okta, so Okta neither manages nor removes them "+
 			"(created or re-invited in the Statsig console?): assign them with statsigokta_user_assignment, or remove them in the Statsig console.",

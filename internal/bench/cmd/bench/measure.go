@@ -150,6 +150,7 @@ type row struct {
 	appGroups    int
 	mappings     int
 	statsigScim  int
+	scimFloor    int // SCIM pages the review must read (review.go)
 	planExitCode int
 }
 
@@ -297,6 +298,14 @@ func measureSize(o options, n int, work, sandboxBin, provider, tfrc string) ([]r
 		if err := measure("baseline", o.pacedBaseline[n], []string{"STATSIGOKTA_SHARED_READS=false"}); err != nil {
 			return nil, err
 		}
+	}
+	// The access review, alone in its own directory: measure runs in dir
+	// and starts from base, so both are switched to the review's.
+	if dir, base, err = org.reviewSetup(dir, base); err != nil {
+		return nil, err
+	}
+	if err := measure("review", true, nil); err != nil {
+		return nil, err
 	}
 	return rows, nil
 }

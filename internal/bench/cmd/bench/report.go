@@ -63,6 +63,8 @@ func printReport(w io.Writer, o options, rows []row, total time.Duration) {
 	fmt.Fprintln(w, "  command that checks app_id. SCIM calls go to Statsig (its own limits) and are not counted in them.")
 	fmt.Fprintln(w, "lower bound: one call per page of each list the refresh needs, ceil(app users/500) +")
 	fmt.Fprintln(w, "  ceil(app groups/200) + ceil(group push mappings/1000); the app GET is not part of it.")
+	fmt.Fprintln(w, "review: a plan of data \"statsigokta_access_review\" alone; its lower bound adds one call per page of")
+	fmt.Fprintln(w, "  each assigned and pushed group's members, the pushed groups' names and the app's Statsig groups.")
 	fmt.Fprintln(w, "baseline: the same plan with shared_reads = false (one GET per resource, one SCIM search per user).")
 	for _, r := range rows {
 		if r.mode == "baseline" && !r.paced {
@@ -136,6 +138,7 @@ func targets(rows []row) []target {
 		}
 	}
 	out = append(out, target{"plan -refresh=false makes no calls (" + strings.Join(counts, ", ") + ")", zero && len(counts) > 0})
+	out = append(out, reviewTargets(rows)...)
 	for _, r := range rows {
 		if r.mode != "no-refresh" && r.paced && r.throttled > 0 {
 			out = append(out, target{fmt.Sprintf("N=%d %s: %d 429s against the real bucket", r.n, r.mode, r.throttled), false})
