@@ -79,8 +79,8 @@ type reviewPerson struct {
 	StatsigActive                     *bool
 	StatsigRole                       *string
 
-	appUser  *okta.AppUser
-	direct   bool
+	appUser     *okta.AppUser
+	direct      bool
 	userName    string // the name Okta sends to Statsig
 	statsigOnly bool   // reported as statsig_only already
 }
