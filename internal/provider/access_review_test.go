@@ -93,9 +93,10 @@ func TestReview_accessKindsAndPaths(t *testing.T) {
 }
 
 func TestReview_statsigSide(t *testing.T) {
-	ann, ben := oktaUser("00u1", "ann@x.com", "ACTIVE"), oktaUser("00u2", "ben@x.com", "DEPROVISIONED")
+	ann, ben, dee := oktaUser("00u1", "ann@x.com", "ACTIVE"), oktaUser("00u2", "ben@x.com", "DEPROVISIONED"), oktaUser("00u4", "dee@x.com", "ACTIVE")
 	in := reviewInput{
-		AppUsers: []okta.AppUser{reviewAppUser(ann, "USER", "SYNCHRONIZED", "admin"), reviewAppUser(ben, "GROUP", "SYNCHRONIZED", "Member")},
+		AppUsers: []okta.AppUser{reviewAppUser(ann, "USER", "SYNCHRONIZED", "admin"), reviewAppUser(ben, "GROUP", "SYNCHRONIZED", "Member"),
+			reviewAppUser(dee, "USER", "ERROR", "")},
 		SCIM: []statsig.SCIMUser{
 			{UserName: "ANN@x.com", Active: true, StatsigOrgRole: "Admin"}, // same role, other case: no mismatch
 			{UserName: "ben@x.com", Active: true, StatsigOrgRole: "Owner"},
@@ -105,12 +106,15 @@ func TestReview_statsigSide(t *testing.T) {
 		Console: []statsig.ConsoleUser{{Email: "ann@x.com", Role: "admin"}, {Email: "solo@x.com", Role: "Member"}, {Email: "console@x.com", Role: "Read Only"}},
 	}
 	res := review(in)
-	want := "statsig_only:console@x.com statsig_only:solo@x.com role_mismatch:ben@x.com inactive_okta_user:ben@x.com"
+	want := "statsig_only:console@x.com statsig_only:solo@x.com provisioning_error:dee@x.com role_mismatch:ben@x.com inactive_okta_user:ben@x.com"
 	if got := findingKindsOf(res); got != want {
 		t.Fatalf("findings:\n got %s\nwant %s", got, want)
 	}
-	if len(res.People) != 4 {
-		t.Fatalf("%d people, want ann, ben, solo and console (not gone)", len(res.People))
+	if len(res.People) != 5 {
+		t.Fatalf("%d people, want ann, ben, dee, solo and console (not gone)", len(res.People))
+	}
+	if p := personByLogin(t, res, "dee@x.com"); p.StatsigActive == nil || *p.StatsigActive {
+		t.Fatalf("dee is not in Statsig: %+v", p)
 	}
 	if p := personByLogin(t, res, "console@x.com"); p.Access != accessNone || p.StatsigActive == nil || *p.StatsigActive || *p.StatsigRole != "Read Only" {
 		t.Fatalf("console-only person: %+v", p)
