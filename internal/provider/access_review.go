@@ -85,6 +85,10 @@ type reviewPerson struct {
 	statsigOnly bool   // reported as statsig_only already
 }
 
+// assigned reports whether Okta assigns the person the app: an app user, or
+// membership of an assigned group (whose app user Okta may not have made yet).
+func (p *reviewPerson) assigned() bool { return p.appUser != nil || len(p.ViaGroups) > 0 }
+
 type reviewFinding struct {
 	Kind, Login, Group, Detail string
 }
@@ -268,7 +272,7 @@ func (r *reviewer) addMappings(mappings []okta.GroupPushMapping, sources map[str
 			if tgtOK && target.Role != "" {
 				p.ProjectRoles = append(p.ProjectRoles, reviewProjectRole{Project: target.Project, Team: target.Team, Role: target.Role, Group: srcName})
 			}
-			if p.appUser == nil {
+			if !p.assigned() {
 				r.finding(findingNotPushed, p.Login, srcName,
 					"%s is in %s, which is pushed to %s, but is not assigned to the Statsig app, so Okta never pushes them: "+
 						"assign them (statsigokta_user_assignment) or a group they are in (statsigokta_group_assignment), or remove them from %s.",
@@ -297,7 +301,7 @@ func (r *reviewer) addSCIM(users []statsig.SCIMUser) {
 		if !su.Active {
 			continue
 		}
-		if p.appUser == nil {
+		if !p.assigned() {
 			r.statsigOnly(p, "SCIM")
 			continue
 		}
@@ -323,7 +327,7 @@ func (r *reviewer) addConsole(users []statsig.ConsoleUser) {
 		}
 		role := cu.Role
 		p.StatsigRole = &role
-		if p.appUser == nil {
+		if !p.assigned() {
 			r.statsigOnly(p, "Console")
 		}
 	}

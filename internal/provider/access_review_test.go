@@ -127,6 +127,25 @@ func TestReview_statsigSide(t *testing.T) {
 	}
 }
 
+// A member of an assigned group whose app user Okta has not made yet is
+// assigned: neither not_pushed nor statsig_only.
+func TestReview_groupMemberWithoutAppUserYet(t *testing.T) {
+	eve := oktaUser("00u5", "eve@x.com", "ACTIVE")
+	res := review(reviewInput{
+		Assigned: []reviewGroup{{ID: "00gA", Name: "Sales", Members: []okta.User{eve}}},
+		Mappings: []okta.GroupPushMapping{{SourceGroupID: "00gA", TargetGroupID: "00gT", Status: okta.GroupPushStatusActive}},
+		Sources:  map[string]reviewGroup{"00gA": {ID: "00gA", Name: "Sales", Members: []okta.User{eve}}},
+		Targets:  map[string]rolegroup.Parsed{"00gT": {Name: "Statsig-P-Member", Project: "P", Role: "Member"}},
+		SCIM:     []statsig.SCIMUser{{UserName: "eve@x.com", Active: true}},
+	})
+	if got := findingKindsOf(res); got != "" {
+		t.Fatalf("findings: %s", got)
+	}
+	if p := personByLogin(t, res, "eve@x.com"); p.Access != accessGroup || len(p.ProjectRoles) != 1 {
+		t.Fatalf("eve: %+v", p)
+	}
+}
+
 func TestReview_filterAndSummary(t *testing.T) {
 	res := reviewResult{
 		People: []*reviewPerson{{Login: "a@x.com", Access: accessDirect}, {Login: "B@x.com", Access: accessNone}, {Login: "c@x.com", Access: accessGroup}},
