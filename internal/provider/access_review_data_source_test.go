@@ -266,16 +266,55 @@ data "statsigokta_access_review" "prefix" {
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			PreConfig: sb.ResetRequests,
-			Config:    config,
-			Check: func(s *terraform.State) error {
-				if err := check(s); err != nil {
-					return err
-				}
-				return expectListReadsOnly(sb)
+		Steps: []resource.TestStep{
+			{
+				PreConfig: sb.ResetRequests,
+				Config:    config,
+				Check: func(s *terraform.State) error {
+					if err := check(s); err != nil {
+						return err
+					}
+					return expectListReadsOnly(sb)
+				},
 			},
-		}},
+			{
+				// Without shared reads every list is read by the client
+				// directly: the same review.
+				PreConfig: sb.ResetRequests,
+				Config:    strings.Replace(config, "provider \"statsigokta\" {", "provider \"statsigokta\" {\n  shared_reads = false", 1),
+				Check: func(s *terraform.State) error {
+					if err := check(s); err != nil {
+						return err
+					}
+					return expectListReadsOnly(sb)
+				},
+			},
+			{
+				// Without Statsig keys the review is Okta's side only:
+				// nothing about Statsig, nobody found only there.
+				Config: strings.Replace(config, fmt.Sprintf("statsig_scim_token = %q", sb.StatsigSCIMToken()), "", 1),
+				Check: func(s *terraform.State) error {
+					all, err := dataSourceAttrs(s, "all")
+					if err != nil {
+						return err
+					}
+					var logins []string
+					for _, p := range all.list("people") {
+						logins = append(logins, strings.TrimSuffix(p["login"], "@example.com"))
+						if p["statsig_active"] != "" {
+							return fmt.Errorf("%s: statsig_active %q without a SCIM key", p["login"], p["statsig_active"])
+						}
+					}
+					// ivan is still seen by the Console key; grace's role
+					// mismatch needs SCIM.
+					if got := strings.Join(logins, ","); got != "alice,bob,carol,dave,erin,frank,grace,heidi,ivan" ||
+						all["summary.findings.role_mismatch"] != "0" || all["summary.findings.statsig_only"] != "1" {
+						return fmt.Errorf("without SCIM: people %s, findings %v", got, all.list("findings"))
+					}
+					return nil
+				},
+			},
+		},
 	})
 }
 
