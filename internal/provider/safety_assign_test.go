@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -417,4 +418,23 @@ func TestAccSafety_assignAnnouncedInPlan(t *testing.T) {
 			t.Fatalf("the next plan (exit %d) should change nothing and warn:\n%s", code, out)
 		}
 	})
+}
+
+// Provisioning switched off after the plan's app check: the wait ends as
+// soon as Okta answers syncState DISABLED, not at timeouts.create.
+func TestSafety_assignDisabledEndsTheWait(t *testing.T) {
+	sb := newTestSandbox(t, sandbox.Options{Fixture: noProvisioningFixture()})
+	r := &userAssignmentResource{data: &providerData{okta: testOktaClient(t, sb), appID: sb.AppID()}}
+	alice := userID(t, sb, "alice@example.com")
+	sb.AssignUserOutOfBand(alice, "USER")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	start := time.Now()
+	last, err := r.waitForProvisioning(ctx, alice)
+	if err != nil || last == nil || last.SyncState != "DISABLED" {
+		t.Fatalf("waitForProvisioning = %+v, %v; want the DISABLED app user and no error", last, err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("the wait took %s; a DISABLED syncState must end it at once", took)
+	}
 }
