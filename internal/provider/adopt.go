@@ -140,6 +140,7 @@ type existingCheck[T any] struct {
 	id       string
 	what     string // "assignment of user 00u...", for the messages
 	summary  string // the refusal's summary
+	failed   string // the summary of a create Okta refused
 	exists   string // the refusal's first words: "Okta user 00u... is already directly assigned to the app"
 	resource string // "statsigokta_user_assignment", for the import command
 	// find returns the object, or nil when there is none to adopt.
@@ -188,7 +189,9 @@ func planExisting[T any](ctx context.Context, d *providerData, c existingCheck[T
 func createOrAdopt[T any](ctx context.Context, d *providerData, c existingCheck[T], create func(context.Context) (*T, error), diags *diag.Diagnostics) *T {
 	var found *T
 	if p, ok := d.planned.LoadAndDelete(c.key()); ok {
-		found = p.(plannedExisting[T]).found
+		if planned, ok := p.(plannedExisting[T]); ok {
+			found = planned.found
+		}
 	} else {
 		var err error
 		if found, err = c.find(ctx); err != nil {
@@ -207,7 +210,7 @@ func createOrAdopt[T any](ctx context.Context, d *providerData, c existingCheck[
 	}
 	created, err := create(ctx)
 	if err != nil {
-		diags.AddError(describeAPIError("Could not create the "+c.what, err))
+		diags.AddError(describeAPIError(c.failed, err))
 		return nil
 	}
 	return created

@@ -177,7 +177,8 @@ func (r *groupAssignmentResource) existingCheck(plan groupAssignmentModel) exist
 	groupID := plan.GroupID.ValueString()
 	return existingCheck[okta.ApplicationGroupAssignment]{
 		kind: declaredGroup, id: groupID, what: "assignment of group " + groupID, resource: "statsigokta_group_assignment",
-		summary: "Group already assigned to the Statsig app", exists: "Okta group " + groupID + " is already assigned to the app",
+		summary: "Group already assigned to the Statsig app", failed: "Could not assign the group to the Statsig app",
+		exists: "Okta group " + groupID + " is already assigned to the app",
 		find: func(ctx context.Context) (*okta.ApplicationGroupAssignment, error) {
 			a, err := r.data.readAppGroup(ctx, groupID)
 			if okta.IsNotFound(err) {

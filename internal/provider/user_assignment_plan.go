@@ -202,7 +202,8 @@ func (r *userAssignmentResource) planCreate(ctx context.Context, userID string, 
 func (r *userAssignmentResource) existingCheck(userID string, orgRole types.String) existingCheck[okta.AppUser] {
 	return existingCheck[okta.AppUser]{
 		kind: declaredUser, id: userID, what: "assignment of user " + userID, resource: "statsigokta_user_assignment",
-		summary: "User already assigned to the Statsig app", exists: "Okta user " + userID + " is already directly assigned to the app",
+		summary: "User already assigned to the Statsig app", failed: "Could not assign the user to the Statsig app",
+		exists: "Okta user " + userID + " is already directly assigned to the app",
 		find: func(ctx context.Context) (*okta.AppUser, error) {
 			au, err := r.data.readAppUser(ctx, userID)
 			if okta.IsNotFound(err) || (err == nil && au.Scope != "USER") {
@@ -261,7 +262,10 @@ type grantingGroup struct{ id, label string }
 // member of. The groups and their members are read once per walk.
 func (d *providerData) groupsGrantingAccess(ctx context.Context, userID string) ([]grantingGroup, error) {
 	v, _ := d.planned.LoadOrStore("app group members", &appGroupMembers{})
-	m := v.(*appGroupMembers)
+	m, ok := v.(*appGroupMembers)
+	if !ok {
+		return nil, fmt.Errorf("internal error: unexpected %T in the plan cache", v)
+	}
 	m.once.Do(func() { m.groups, m.err = readAppGroupMembers(ctx, d) })
 	var out []grantingGroup
 	for _, g := range m.groups {
@@ -274,17 +278,17 @@ func (d *providerData) groupsGrantingAccess(ctx context.Context, userID string) 
 
 type appGroupMembers struct {
 	once   sync.Once
-	groups []struct {
-		grantingGroup
-		members []string
-	}
-	err error
+	groups []assignedGroup
+	err    error
 }
 
-func readAppGroupMembers(ctx context.Context, d *providerData) (out []struct {
+// assignedGroup is one group assigned to the app, with its members' ids.
+type assignedGroup struct {
 	grantingGroup
 	members []string
-}, err error) {
+}
+
+func readAppGroupMembers(ctx context.Context, d *providerData) (out []assignedGroup, err error) {
 	assigned, err := d.okta.ListAppGroups(ctx, d.appID, okta.ListAppGroupsOptions{ExpandGroup: true})
 	if err != nil {
 		return nil, err
@@ -302,10 +306,7 @@ func readAppGroupMembers(ctx context.Context, d *providerData) (out []struct {
 		for _, u := range members {
 			ids = append(ids, u.ID)
 		}
-		out = append(out, struct {
-			grantingGroup
-			members []string
-		}{g, ids})
+		out = append(out, assignedGroup{g, ids})
 	}
 	return out, nil
 }
