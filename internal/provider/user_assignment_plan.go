@@ -174,20 +174,17 @@ func (r *userAssignmentResource) declare(state userAssignmentModel, replacing bo
 // planCreate announces what Create will find in Okta for this user, and
 // refuses a wait that cannot end.
 func (r *userAssignmentResource) planCreate(ctx context.Context, userID string, plan userAssignmentModel, diags *diag.Diagnostics) {
-	existing := planExisting(ctx, r.data, r.existingCheck(userID, plan.OrgRole), diags)
-	if existing == nil {
-		// planExisting keeps only direct assignments; a group-only one is
-		// turned direct by the create.
-		if au, err := r.data.readAppUser(ctx, userID); err == nil && au.Scope == "GROUP" {
-			role := ""
-			if known(plan.OrgRole) {
-				role = fmt.Sprintf(", with org_role %q,", plan.OrgRole.ValueString())
-			}
-			diags.AddWarning("A group-only assignment becomes direct",
-				fmt.Sprintf("User %s has Statsig today only through an assigned group (scope GROUP). This assignment makes "+
-					"it direct (scope USER)%s so the user keeps Statsig, and the role set here, even after leaving the "+
-					"group, until this resource is destroyed.", userID, role))
+	groupOnly := false
+	planExisting(ctx, r.data, r.existingCheck(userID, plan.OrgRole, &groupOnly), diags)
+	if groupOnly {
+		role := ""
+		if known(plan.OrgRole) {
+			role = fmt.Sprintf(", with org_role %q,", plan.OrgRole.ValueString())
 		}
+		diags.AddWarning("A group-only assignment becomes direct",
+			fmt.Sprintf("User %s has Statsig today only through an assigned group (scope GROUP). This assignment makes "+
+				"it direct (scope USER)%s so the user keeps Statsig, and the role set here, even after leaving the "+
+				"group, until this resource is destroyed.", userID, role))
 	}
 	if plan.WaitForProvisioning.ValueBool() && r.data.appFeatures != nil && !slices.Contains(r.data.appFeatures, "PUSH_NEW_USERS") {
 		diags.AddAttributeError(path.Root("wait_for_provisioning"), "The Statsig app does not provision users",
@@ -198,14 +195,19 @@ func (r *userAssignmentResource) planCreate(ctx context.Context, userID string, 
 }
 
 // existingCheck finds a direct assignment of the user, from the shared
-// listing when it is loaded.
-func (r *userAssignmentResource) existingCheck(userID string, orgRole types.String) existingCheck[okta.AppUser] {
+// listing when it is loaded. A group-only assignment is no object to adopt
+// (the create turns it direct); groupOnly, when not nil, says whether the
+// look found one.
+func (r *userAssignmentResource) existingCheck(userID string, orgRole types.String, groupOnly *bool) existingCheck[okta.AppUser] {
 	return existingCheck[okta.AppUser]{
 		kind: declaredUser, id: userID, what: "assignment of user " + userID, resource: "statsigokta_user_assignment",
 		summary: "User already assigned to the Statsig app", failed: "Could not assign the user to the Statsig app",
 		exists: "Okta user " + userID + " is already directly assigned to the app",
 		find: func(ctx context.Context) (*okta.AppUser, error) {
 			au, err := r.data.readAppUser(ctx, userID)
+			if err == nil && au.Scope != "USER" && groupOnly != nil {
+				*groupOnly = true
+			}
 			if okta.IsNotFound(err) || (err == nil && au.Scope != "USER") {
 				return nil, nil
 			}

@@ -187,7 +187,7 @@ func (r *userAssignmentResource) Create(ctx context.Context, req resource.Create
 		}
 		userID = user.ID
 	}
-	appUser := createOrAdopt(waitCtx, r.data, r.existingCheck(userID, plan.OrgRole), func(ctx context.Context) (*okta.AppUser, error) {
+	appUser := createOrAdopt(waitCtx, r.data, r.existingCheck(userID, plan.OrgRole, nil), func(ctx context.Context) (*okta.AppUser, error) {
 		request := okta.AppUserAssignRequest{ID: userID, Scope: "USER"}
 		if known(plan.OrgRole) {
 			request.Profile = map[string]any{orgRoleProfileAttribute: plan.OrgRole.ValueString()}
