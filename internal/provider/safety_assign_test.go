@@ -438,3 +438,24 @@ func TestSafety_assignDisabledEndsTheWait(t *testing.T) {
 		t.Fatalf("the wait took %s; a DISABLED syncState must end it at once", took)
 	}
 }
+
+// A user and the group that keeps her assigned, destroyed in one apply with
+// the user first: Delete waits for the group's assignment to go, then
+// unassigns her, instead of failing with Okta's E0000046.
+func TestSafety_assignUnassignWaitsForTheGroup(t *testing.T) {
+	sb := newTestSandbox(t, sandbox.Options{})
+	r := &userAssignmentResource{data: &providerData{okta: testOktaClient(t, sb), appID: sb.AppID()}}
+	erin, science := userID(t, sb, "erin@example.com"), groupID(t, sb, "Data Science")
+	sb.AssignGroupOutOfBand(science, 0)
+	sb.AssignUserOutOfBand(erin, "USER")
+	go func() {
+		time.Sleep(time.Second)
+		sb.UnassignGroupOutOfBand(science) // the group's own Delete, a moment later
+	}()
+	if err := r.unassign(context.Background(), erin, 20*time.Second); err != nil {
+		t.Fatalf("unassign: %v", err)
+	}
+	if au, ok := sb.AppUser(erin); ok {
+		t.Fatalf("erin is still assigned: %+v", au)
+	}
+}

@@ -355,16 +355,7 @@ func (r *userAssignmentResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	userID := state.ID.ValueString()
-	// The plan refused a user whom a group keeps assigned unless that group's
-	// assignment is destroyed in the same apply, which may run a moment
-	// after this: Okta's refusal (E0000046) is waited out for that long.
-	waitCtx, cancel := context.WithTimeout(ctx, groupUnassignWait)
-	defer cancel()
-	var err error
-	_ = poll(waitCtx, defaultPoll, func() (bool, error) {
-		err = r.data.okta.UnassignUserFromApp(waitCtx, r.data.appID, userID, false)
-		return !okta.HasErrorCode(err, "E0000046"), nil
-	})
+	err := r.unassign(ctx, userID, groupUnassignWait)
 	switch {
 	case err == nil || okta.IsNotFound(err):
 		return
@@ -384,6 +375,21 @@ func (r *userAssignmentResource) Delete(ctx context.Context, req resource.Delete
 	default:
 		resp.Diagnostics.AddError(describeAPIError("Could not unassign the user", err))
 	}
+}
+
+// unassign removes the direct assignment. The plan refused a user whom a
+// group keeps assigned unless that group's assignment is destroyed in the
+// same apply, which may run a moment after this: Okta's refusal (E0000046)
+// is waited out for up to wait.
+func (r *userAssignmentResource) unassign(ctx context.Context, userID string, wait time.Duration) error {
+	waitCtx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	var err error
+	_ = poll(waitCtx, defaultPoll, func() (bool, error) {
+		err = r.data.okta.UnassignUserFromApp(waitCtx, r.data.appID, userID, false)
+		return !okta.HasErrorCode(err, "E0000046"), nil
+	})
+	return err
 }
 
 // groupUnassignWait bounds Delete's wait for a granting group's assignment,
