@@ -231,30 +231,6 @@ func (r *userAssignmentResource) Create(ctx context.Context, req resource.Create
 	}
 }
 
-// assign creates the assignment. The client does not repeat this POST on a
-// server error or a dropped connection, since the first attempt may have been
-// applied; instead this looks for the assignment before trying again.
-func (r *userAssignmentResource) assign(ctx context.Context, request okta.AppUserAssignRequest) (*okta.AppUser, error) {
-	var lastErr error
-	for attempt := 0; attempt <= r.data.okta.MaxRetries(); attempt++ {
-		appUser, err := r.data.okta.AssignUserToApp(ctx, r.data.appID, request)
-		if err == nil {
-			return appUser, nil
-		}
-		if !writeMayHaveApplied(ctx, err) {
-			return nil, err
-		}
-		lastErr = err
-		if found, getErr := r.data.okta.GetAppUser(ctx, r.data.appID, request.ID); getErr == nil && found.Scope == "USER" {
-			return found, nil // the failed attempt was applied after all
-		}
-		if err := sleepCtx(ctx, time.Duration(attempt+1)*time.Second); err != nil {
-			return nil, lastErr
-		}
-	}
-	return nil, lastErr
-}
-
 func (r *userAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state userAssignmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -376,25 +352,6 @@ func (r *userAssignmentResource) Delete(ctx context.Context, req resource.Delete
 		resp.Diagnostics.AddError(describeAPIError("Could not unassign the user", err))
 	}
 }
-
-// unassign removes the direct assignment. The plan refused a user whom a
-// group keeps assigned unless that group's assignment is destroyed in the
-// same apply, which may run a moment after this: Okta's refusal (E0000046)
-// is waited out for up to wait.
-func (r *userAssignmentResource) unassign(ctx context.Context, userID string, wait time.Duration) error {
-	waitCtx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	var err error
-	_ = poll(waitCtx, defaultPoll, func() (bool, error) {
-		err = r.data.okta.UnassignUserFromApp(waitCtx, r.data.appID, userID, false)
-		return !okta.HasErrorCode(err, "E0000046"), nil
-	})
-	return err
-}
-
-// groupUnassignWait bounds Delete's wait for a granting group's assignment,
-// destroyed in the same apply, to be gone.
-const groupUnassignWait = time.Minute
 
 // ImportState accepts an Okta user id (00u...), a login, or an identity.
 func (r *userAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -10,8 +11,10 @@ import (
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
 )
 
-// The waits of a user assignment's create: for Okta to provision the user in
-// Statsig, and for Statsig to show the user active. Both use poll().
+// The calls of a user assignment that retry or wait: the create, which looks
+// before it repeats; the waits for Okta to provision the user in Statsig and
+// for Statsig to show the user active; and the unassign, which waits out a
+// group's assignment going away. The waits use poll().
 
 // provisioningTimeout is a wait that ran out while Okta was still at work.
 type provisioningTimeout struct{ userID, seen string }
@@ -89,3 +92,46 @@ func (r *userAssignmentResource) statsigActive(ctx context.Context, userName str
 	}
 	return types.BoolValue(active)
 }
+
+// assign creates the assignment. The client does not repeat this POST on a
+// server error or a dropped connection, since the first attempt may have been
+// applied; instead this looks for the assignment before trying again.
+func (r *userAssignmentResource) assign(ctx context.Context, request okta.AppUserAssignRequest) (*okta.AppUser, error) {
+	var lastErr error
+	for attempt := 0; attempt <= r.data.okta.MaxRetries(); attempt++ {
+		appUser, err := r.data.okta.AssignUserToApp(ctx, r.data.appID, request)
+		if err == nil {
+			return appUser, nil
+		}
+		if !writeMayHaveApplied(ctx, err) {
+			return nil, err
+		}
+		lastErr = err
+		if found, getErr := r.data.okta.GetAppUser(ctx, r.data.appID, request.ID); getErr == nil && found.Scope == "USER" {
+			return found, nil // the failed attempt was applied after all
+		}
+		if err := sleepCtx(ctx, time.Duration(attempt+1)*time.Second); err != nil {
+			return nil, lastErr
+		}
+	}
+	return nil, lastErr
+}
+
+// unassign removes the direct assignment. The plan refused a user whom a
+// group keeps assigned unless that group's assignment is destroyed in the
+// same apply, which may run a moment after this: Okta's refusal (E0000046)
+// is waited out for up to wait.
+func (r *userAssignmentResource) unassign(ctx context.Context, userID string, wait time.Duration) error {
+	waitCtx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	var err error
+	_ = poll(waitCtx, defaultPoll, func() (bool, error) {
+		err = r.data.okta.UnassignUserFromApp(waitCtx, r.data.appID, userID, false)
+		return !okta.HasErrorCode(err, "E0000046"), nil
+	})
+	return err
+}
+
+// groupUnassignWait bounds Delete's wait for a granting group's assignment,
+// destroyed in the same apply, to be gone.
+const groupUnassignWait = time.Minute
