@@ -131,6 +131,98 @@ func appGroupAdoption(existing *okta.ApplicationGroupAssignment, priority types.
 	return a
 }
 
+// existingCheck is one object Create may find where it expected none: how to
+// look for it, how to decide about it, and what to tell the admin. The
+// user and group assignments share it, at plan time (planExisting) and at
+// apply time (createOrAdopt).
+type existingCheck[T any] struct {
+	kind     objectKind
+	id       string
+	what     string // "assignment of user 00u...", for the messages
+	summary  string // the refusal's summary
+	failed   string // the summary of a create Okta refused
+	exists   string // the refusal's first words: "Okta user 00u... is already directly assigned to the app"
+	resource string // "statsigokta_user_assignment", for the import command
+	// find returns the object, or nil when there is none to adopt.
+	find   func(context.Context) (*T, error)
+	decide func(*T) adoption
+	undo   string // how to stop managing it, for the adoption warning
+}
+
+// planned is what ModifyPlan found, kept for the Create of the same walk so
+// that Create makes no second look-up.
+type plannedExisting[T any] struct{ found *T }
+
+func (c existingCheck[T]) key() declarationKey { return declarationKey{c.kind, c.id} }
+
+// planExisting announces in the plan what Create will find: an adoption (a
+// warning) or a refusal (an error with the import command). It returns the
+// object found, or nil.
+func planExisting[T any](ctx context.Context, d *providerData, c existingCheck[T], diags *diag.Diagnostics) *T {
+	found, err := c.find(ctx)
+	if err != nil {
+		diags.AddError(describeAPIError("Could not check for an existing "+c.what, err))
+		return nil
+	}
+	d.planned.Store(c.key(), plannedExisting[T]{found})
+	if found == nil {
+		return nil
+	}
+	a := c.decide(found)
+	if a.refusal != "" {
+		diags.AddError(c.refusedSummary(), c.refusedDetail(a.refusal))
+		return found
+	}
+	diags.AddWarning("Will adopt an existing "+c.what,
+		fmt.Sprintf("The %s already exists in Okta, exactly as configured (%s), made or changed at %s (%s ago). That is "+
+			"what an apply interrupted after Okta made it, but before Terraform saved it in state, leaves behind, so apply "+
+			"will take it into state without changing anything in Okta.\n\nIf someone else made it, it becomes managed by "+
+			"this configuration all the same: %s", c.what, a.matches, a.changed.UTC().Format(time.RFC3339),
+			roundAge(time.Since(a.changed)), c.undo))
+	return found
+}
+
+// createOrAdopt is Create's one path for an object that Okta may hold
+// already: it uses what this walk's plan found (or looks, when the plan could
+// not), adopts it under the rules above, refuses it with the import command,
+// or creates it.
+func createOrAdopt[T any](ctx context.Context, d *providerData, c existingCheck[T], create func(context.Context) (*T, error), diags *diag.Diagnostics) *T {
+	var found *T
+	if p, ok := d.planned.LoadAndDelete(c.key()); ok {
+		if planned, ok := p.(plannedExisting[T]); ok {
+			found = planned.found
+		}
+	} else {
+		var err error
+		if found, err = c.find(ctx); err != nil {
+			diags.AddError(describeAPIError("Could not check for an existing "+c.what, err))
+			return nil
+		}
+	}
+	if found != nil {
+		a := c.decide(found)
+		if a.refusal != "" {
+			diags.AddError(c.refusedSummary(), c.refusedDetail(a.refusal))
+			return nil
+		}
+		addAdoptedWarning(diags, c.what, a.matches, a.changed, c.undo)
+		return found
+	}
+	created, err := create(ctx)
+	if err != nil {
+		diags.AddError(describeAPIError(c.failed, err))
+		return nil
+	}
+	return created
+}
+
+func (c existingCheck[T]) refusedSummary() string { return c.summary }
+
+func (c existingCheck[T]) refusedDetail(refusal string) string {
+	return fmt.Sprintf("%s, outside this Terraform configuration, and the provider does not take it over: %s. To manage it with Terraform, import it:\n\n  terraform import %s.<name> %s\n\nor add an import "+
+		"block:\n\n  import {\n    to = %s.<name>\n    id = %q\n  }", c.exists, refusal, c.resource, c.id, c.resource, c.id)
+}
+
 // mappingAdoption decides about an existing mapping of the configured source
 // group. A mapping in ERROR matches either status: its push failed after it
 // was made, which says nothing about who made it.

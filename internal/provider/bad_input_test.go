@@ -335,15 +335,10 @@ func runBadInputs(t *testing.T, cases []badInput, checks ...tfversion.TerraformV
 
 func TestAccBadInput_catalogue(t *testing.T) {
 	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
+	expectNoWrites(t, sb) // bad input never writes
 	t.Run("provider", func(t *testing.T) { runBadInputs(t, providerCases(t, sb)) })
 	t.Run("resources and data sources", func(t *testing.T) { runBadInputs(t, resourceCases(t, sb)) })
 	t.Run("functions", func(t *testing.T) {
 		runBadInputs(t, functionCases(), tfversion.SkipBelow(tfversion.Version1_8_0))
-	})
-	t.Cleanup(func() {
-		// Runs after the parallel cases: bad input never writes.
-		if n := writeCalls(sb); n != 0 {
-			t.Errorf("bad input made %d write calls to Okta", n)
-		}
 	})
 }

@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // One Okta object, one declaration.
@@ -31,6 +33,9 @@ const (
 	declaredUser       objectKind = "user"             // a direct app user assignment, by Okta user id
 	declaredGroup      objectKind = "group assignment" // an app group assignment, by Okta group id
 	declaredPushSource objectKind = "push source"      // a push mapping, by source group id
+	// declaredOwner is the Statsig organisation Owner (id "Owner"): Statsig
+	// allows one, so at most one user assignment may set org_role = "Owner".
+	declaredOwner objectKind = "organisation Owner"
 )
 
 type declarationKey struct {
@@ -62,6 +67,12 @@ type conflictError struct {
 }
 
 func (e *conflictError) Error() string {
+	if e.kind == declaredOwner && !e.destroying {
+		return fmt.Sprintf("Two user assignments in this configuration set org_role = \"Owner\": one with %s and this "+
+			"one with %s. Statsig allows one Owner per organisation and refuses a second (\"Cannot set multiple "+
+			"owners\"), which would leave that user's provisioning in error. Give Owner to one of them, and "+
+			"\"Admin\" to the other.", e.first, e.this)
+	}
 	if e.destroying {
 		return fmt.Sprintf("This resource declares the %s %s (%s), which another resource in this plan, that had %s, "+
 			"is about to remove. Applied together, the create and the destroy of the same Okta object race: the "+
@@ -132,4 +143,22 @@ func (d *declarations) declaredBy(kind objectKind, id string) (string, bool) {
 		return "", false
 	}
 	return decl.label, true
+}
+
+// awaitDestroying reports whether an instance of this plan destroys the
+// object. Terraform plans instances in no set order, so when none has
+// declared the object yet it waits up to wait for one to.
+func (d *declarations) awaitDestroying(ctx context.Context, kind objectKind, id string, wait time.Duration) bool {
+	deadline := time.Now().Add(wait)
+	for {
+		d.mu.Lock()
+		decl, ok := d.seen[declarationKey{kind, id}]
+		d.mu.Unlock()
+		if ok {
+			return decl.destroying
+		}
+		if time.Now().After(deadline) || sleepCtx(ctx, 100*time.Millisecond) != nil {
+			return false
+		}
+	}
 }

@@ -76,9 +76,10 @@ func (r *groupAssignmentResource) Schema(_ context.Context, _ resource.SchemaReq
 			"org_role": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "Statsig organisation role for the group's members (`Member`, `Admin` or `Owner`), " +
+				MarkdownDescription: "Statsig organisation role for the group's members: `Member` or `Admin` (`Owner` is refused: Statsig " +
+					"allows one Owner, and a group would make every member one), " +
 					"sent as the group assignment profile attribute `statsigOrgRole`. When not set, Okta's value is shown.",
-				Validators:    []validator.String{stringvalidator.OneOf("Member", "Admin", "Owner")},
+				Validators:    []validator.String{stringvalidator.OneOf("Member", "Admin", "Owner"), notGroupOwner{}},
 				PlanModifiers: keepState,
 			},
 			"group_name": schema.StringAttribute{
@@ -98,24 +99,55 @@ func (r *groupAssignmentResource) Configure(_ context.Context, req resource.Conf
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan refuses, at plan time, to assign a group that came from Statsig:
-// those APP_GROUPs are managed by the app and cannot be assigned back to it.
+// ModifyPlan records the group in the walk's registry (one declaration per
+// group), refuses at plan time a group that came from Statsig (those
+// APP_GROUPs are managed by the app and cannot be assigned back to it), and
+// announces what a create will find in Okta (adopt.go).
 func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.data == nil {
-		return // destroy, or already created: nothing to check
+	if r.data == nil {
+		return
 	}
-	var plan groupAssignmentModel
+	var plan, state groupAssignmentModel
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if req.Plan.Raw.IsNull() {
+		if err := r.data.declared.destroying(declaredGroup, state.ID.ValueString(), groupLabel(state.GroupID)); err != nil {
+			resp.Diagnostics.AddError("One Okta object, one declaration", err.Error())
+		}
+		return
+	}
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	// A new assignment: a wrong app_id fails the plan, not the apply.
-	resp.Diagnostics.Append(r.data.checkApp(ctx)...)
 	if resp.Diagnostics.HasError() || !known(plan.GroupID) {
 		return
 	}
-	group, err := r.data.okta.GetGroup(ctx, plan.GroupID.ValueString())
+	groupID := plan.GroupID.ValueString()
+	creating, replacing := req.State.Raw.IsNull(), !req.State.Raw.IsNull() && groupID != state.ID.ValueString()
+	var err error
+	switch {
+	case replacing:
+		if err = r.data.declared.destroying(declaredGroup, state.ID.ValueString(), groupLabel(state.GroupID)); err == nil {
+			err = r.data.declared.replaceClaim(declaredGroup, groupID, groupLabel(plan.GroupID))
+		}
+	default:
+		err = r.data.declared.claim(declaredGroup, groupID, groupLabel(plan.GroupID))
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("One Okta object, one declaration", err.Error())
+		return
+	}
+	if !creating {
+		return // kept, or replaced: the create plan that follows checks the new group
+	}
+	// A new assignment: a wrong app_id fails the plan, not the apply.
+	if resp.Diagnostics.Append(r.data.checkApp(ctx)...); resp.Diagnostics.HasError() {
+		return
+	}
+	group, err := r.data.okta.GetGroup(ctx, groupID)
 	if err != nil {
 		if okta.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Okta group not found",
-				fmt.Sprintf("Okta has no group with id %q.", plan.GroupID.ValueString()))
+				fmt.Sprintf("Okta has no group with id %q.", groupID))
 			return
 		}
 		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Could not read the group",
@@ -129,9 +161,37 @@ func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.M
 				"statsigokta_group_push.", group.Profile.Name, group.ID))
 		return
 	}
+	planExisting(ctx, r.data, r.existingCheck(plan), &resp.Diagnostics)
 	plan.ID = plan.GroupID
 	plan.GroupName = types.StringValue(group.Profile.Name)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func groupLabel(groupID types.String) string {
+	return fmt.Sprintf("group_id = %q", groupID.ValueString())
+}
+
+// existingCheck finds the group's assignment, from the shared listing when
+// it is loaded.
+func (r *groupAssignmentResource) existingCheck(plan groupAssignmentModel) existingCheck[okta.ApplicationGroupAssignment] {
+	groupID := plan.GroupID.ValueString()
+	return existingCheck[okta.ApplicationGroupAssignment]{
+		kind: declaredGroup, id: groupID, what: "assignment of group " + groupID, resource: "statsigokta_group_assignment",
+		summary: "Group already assigned to the Statsig app", failed: "Could not assign the group to the Statsig app",
+		exists: "Okta group " + groupID + " is already assigned to the app",
+		find: func(ctx context.Context) (*okta.ApplicationGroupAssignment, error) {
+			a, err := r.data.readAppGroup(ctx, groupID)
+			if okta.IsNotFound(err) {
+				return nil, nil
+			}
+			return a, err
+		},
+		decide: func(a *okta.ApplicationGroupAssignment) adoption {
+			return appGroupAdoption(a, plan.Priority, plan.OrgRole)
+		},
+		undo: "`terraform state rm` stops managing it and leaves Okta as it is, while destroying the resource unassigns " +
+			"the group, which deactivates in Statsig the members who have no other assignment.",
+	}
 }
 
 func (r *groupAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -141,31 +201,11 @@ func (r *groupAssignmentResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	groupID := plan.GroupID.ValueString()
-	assignment, err := r.data.okta.GetAppGroup(ctx, r.data.appID, groupID)
-	switch {
-	case err == nil:
-		// Left behind by an interrupted apply, or made by someone else: see adopt.go.
-		a := appGroupAdoption(assignment, plan.Priority, plan.OrgRole)
-		if a.refusal != "" {
-			resp.Diagnostics.AddError("Group already assigned to the Statsig app",
-				fmt.Sprintf("Okta group %s is already assigned to the app, outside this Terraform configuration, and the "+
-					"provider does not take it over: %s. To manage it with Terraform, import it:\n\n"+
-					"  terraform import statsigokta_group_assignment.<name> %s", groupID, a.refusal, groupID))
-			return
-		}
-		addAdoptedWarning(&resp.Diagnostics, "assignment of group "+groupID, a.matches, a.changed,
-			"`terraform state rm` stops managing it and leaves Okta as it is, while destroying the resource unassigns "+
-				"the group, which deactivates in Statsig the members who have no other assignment.")
-	case !okta.IsNotFound(err):
-		resp.Diagnostics.AddError(describeAPIError("Could not check the existing group assignment", err))
+	assignment := createOrAdopt(ctx, r.data, r.existingCheck(plan), func(ctx context.Context) (*okta.ApplicationGroupAssignment, error) {
+		return r.data.okta.AssignGroupToApp(ctx, r.data.appID, plan.GroupID.ValueString(), plan.assignRequest())
+	}, &resp.Diagnostics)
+	if assignment == nil {
 		return
-	default:
-		assignment, err = r.data.okta.AssignGroupToApp(ctx, r.data.appID, groupID, plan.assignRequest())
-		if err != nil {
-			resp.Diagnostics.AddError(describeAPIError("Could not assign the group to the Statsig app", err))
-			return
-		}
 	}
 	resp.Diagnostics.Append(r.setState(ctx, &plan, assignment, &resp.State)...)
 	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "group_id", assignment.ID)...)

@@ -5,32 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
-
-// oktaIDValidator checks at plan time that a value has the shape of an Okta
-// id with the given prefix, so a typo fails before any API call.
-func oktaIDValidator(prefix, what string) validator.String { return oktaID{prefix: prefix, what: what} }
-
-type oktaID struct{ prefix, what string }
-
-func (v oktaID) Description(context.Context) string {
-	return fmt.Sprintf("must be %s: 20 letters and digits starting with %q", v.what, v.prefix)
-}
-
-func (v oktaID) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v oktaID) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if !looksLikeOktaID(req.ConfigValue.ValueString(), v.prefix) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Okta id",
-			fmt.Sprintf("%s must be %s: 20 letters and digits starting with %q, as shown in the Okta Admin Console URL; got %q.",
-				req.Path, v.what, v.prefix, req.ConfigValue.ValueString()))
-	}
-}
 
 // detailOf keeps the detail of a (summary, detail) pair.
 func detailOf(_, detail string) string { return detail }

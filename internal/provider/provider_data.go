@@ -31,6 +31,11 @@ type providerData struct {
 	// declared records which Okta object each instance planned in this
 	// walk names (declarations.go).
 	declared declarations
+	// planned holds what ModifyPlan found in Okta where a create is
+	// planned, for that instance's Create in the same walk (adopt.go).
+	planned sync.Map
+
+	appFeatures []string // the app's provisioning features, once checkApp has run
 
 	appOnce     sync.Once
 	appErrors   diag.Diagnostics
@@ -195,6 +200,7 @@ func (d *providerData) checkApp(ctx context.Context) diag.Diagnostics {
 			d.appErrors.AddAttributeError(path.Root("app_id"), summary, detail)
 			return
 		}
+		d.appFeatures = app.Features
 		if !strings.EqualFold(app.Status, "ACTIVE") {
 			d.appWarnings.AddWarning("Statsig app is not active",
 				fmt.Sprintf("The Okta app %q (%s) has status %s: Okta does not provision users of an inactive app.", app.Label, app.ID, app.Status))

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -135,7 +136,7 @@ func (r *userAssignmentResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "Whether Statsig shows the user active, read through SCIM. Null unless " +
 					"`statsig_scim_token` is configured.",
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true}),
+			"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true})),
 		},
 	}
 }
@@ -163,93 +164,6 @@ func (r *userAssignmentResource) Configure(_ context.Context, req resource.Confi
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan resolves a login to its user id, so that the plan a reviewer reads
-// shows the id that will be assigned. It calls Okta only when the login is new
-// or changed, never on a plan with nothing to do.
-func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
-		return
-	}
-	var config, plan, state userAssignmentModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if req.State.Raw.IsNull() {
-		// A new assignment: a wrong app_id fails the plan, not the apply.
-		if resp.Diagnostics.Append(r.data.checkApp(ctx)...); resp.Diagnostics.HasError() {
-			return
-		}
-	}
-
-	if known(config.Login) {
-		login := config.Login.ValueString()
-		sameAsApplied := !state.Login.IsNull() && strings.EqualFold(state.Login.ValueString(), login) &&
-			(config.UserID.IsNull() || config.UserID.Equal(state.UserID))
-		if sameAsApplied {
-			return // nothing to resolve: no API call on a plan with nothing to do
-		}
-		user, err := r.data.okta.GetUser(ctx, login)
-		if err != nil {
-			if okta.IsNotFound(err) {
-				resp.Diagnostics.AddAttributeError(path.Root("login"), "Okta user not found",
-					fmt.Sprintf("Okta has no user with login %q. Check the spelling, or use user_id with the user's id (00u...).", login))
-				return
-			}
-			resp.Diagnostics.AddAttributeError(path.Root("login"), "Could not resolve login",
-				detailOf(describeAPIError("Could not resolve login", err)))
-			return
-		}
-		if known(config.UserID) && config.UserID.ValueString() != user.ID {
-			resp.Diagnostics.AddAttributeError(path.Root("login"), "login and user_id name different users",
-				fmt.Sprintf("login %q is Okta user %s, but user_id is %s. Set only one of them, or make them name the same user.",
-					login, user.ID, config.UserID.ValueString()))
-			return
-		}
-		plan.UserID = types.StringValue(user.ID)
-		plan.ID = types.StringValue(user.ID)
-		if !state.UserID.IsNull() && state.UserID.ValueString() != user.ID {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("user_id"))
-			plan.markComputedUnknown()
-		}
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-		return
-	}
-	if known(config.UserID) && state.ID.IsNull() {
-		// The same one look-up a login costs, so that a wrong id fails the
-		// plan rather than the apply.
-		if _, err := r.data.okta.GetUser(ctx, config.UserID.ValueString()); err != nil {
-			if okta.IsNotFound(err) {
-				resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Okta user not found",
-					fmt.Sprintf("Okta has no user with id %q. Check the id (Admin Console > Directory > People > the user: "+
-						"the id is in the URL), or set login instead.", config.UserID.ValueString()))
-				return
-			}
-			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Could not look up the user",
-				detailOf(describeAPIError("Could not look up the user", err)))
-			return
-		}
-		plan.ID = config.UserID
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	}
-}
-
-// markComputedUnknown is used when the plan replaces the resource: what Okta
-// computes for the new assignment is not known until apply.
-func (m *userAssignmentModel) markComputedUnknown() {
-	m.Status = types.StringUnknown()
-	m.SyncState = types.StringUnknown()
-	m.ExternalID = types.StringUnknown()
-	m.Scope = types.StringUnknown()
-	m.UserName = types.StringUnknown()
-	m.StatsigActive = types.BoolUnknown()
-	m.Login = types.StringUnknown()
-}
-
 func (r *userAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan userAssignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -262,160 +176,58 @@ func (r *userAssignmentResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	waitCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	userID, err := r.resolveUserID(ctx, plan)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("login"), "Could not resolve login", err.Error())
-		return
-	}
-
-	var appUser *okta.AppUser
-	existing, err := r.data.okta.GetAppUser(ctx, r.data.appID, userID)
-	switch {
-	case err == nil && existing.Scope == "USER":
-		// Left behind by an interrupted apply, or made by someone else: see adopt.go.
-		a := appUserAdoption(existing, plan.OrgRole)
-		if a.refusal != "" {
-			resp.Diagnostics.AddError("User already assigned to the Statsig app",
-				fmt.Sprintf("Okta user %s is already directly assigned to the app, outside this Terraform configuration, and "+
-					"the provider does not take it over: %s. To manage it with Terraform, import it:\n\n"+
-					"  terraform import statsigokta_user_assignment.<name> %s\n\nor add an import block:\n\n"+
-					"  import {\n    to = statsigokta_user_assignment.<name>\n    id = %q\n  }", userID, a.refusal, userID, userID))
+	userID := plan.UserID.ValueString()
+	if !known(plan.UserID) { // the login was known only now
+		user := r.lookupUser(waitCtx, plan.Login.ValueString(), path.Root("login"), &resp.Diagnostics)
+		if user == nil {
 			return
 		}
-		addAdoptedWarning(&resp.Diagnostics, "assignment of user "+userID, a.matches, a.changed,
-			"`terraform state rm` stops managing it and leaves Okta as it is, while destroying the resource unassigns "+
-				"the user, which deactivates them in Statsig.")
-		appUser = existing
-	case err != nil && !okta.IsNotFound(err):
-		resp.Diagnostics.AddError(describeAPIError("Could not check the existing assignment", err))
-		return
+		userID = user.ID
 	}
-
-	if appUser == nil {
+	appUser := createOrAdopt(waitCtx, r.data, r.existingCheck(userID, plan.OrgRole, nil), func(ctx context.Context) (*okta.AppUser, error) {
 		request := okta.AppUserAssignRequest{ID: userID, Scope: "USER"}
 		if known(plan.OrgRole) {
 			request.Profile = map[string]any{orgRoleProfileAttribute: plan.OrgRole.ValueString()}
 		}
-		appUser, err = r.assign(ctx, request)
-		if err != nil {
-			resp.Diagnostics.AddError(describeAPIError("Could not assign the user to the Statsig app", err))
-			return
-		}
+		return r.assign(ctx, request)
+	}, &resp.Diagnostics)
+	if appUser == nil {
+		return
 	}
 
-	// From here on the assignment exists in Okta: record it in state even if
-	// waiting fails, so that nothing is lost and the next apply can repair it.
+	// From here on the assignment exists in Okta, and is saved in state
+	// whatever the wait finds. Only a provisioning error taints it: a wait
+	// that runs out must not, since replacing it would unassign the user
+	// (deactivating them in Statsig) and assign them again.
 	plan.fromAppUser(appUser)
+	var waitErr error
 	if plan.WaitForProvisioning.ValueBool() {
-		appUser, err = r.waitForProvisioning(ctx, userID)
-		if appUser != nil {
-			plan.fromAppUser(appUser)
+		var last *okta.AppUser
+		last, waitErr = r.waitForProvisioning(waitCtx, userID)
+		if last != nil {
+			plan.fromAppUser(last)
+		}
+		if waitErr == nil && last != nil && last.SyncState == "DISABLED" {
+			resp.Diagnostics.AddWarning("Okta does not provision this user in Statsig",
+				fmt.Sprintf("Okta reports user %s assigned with syncState DISABLED: the Statsig app's provisioning (To App > "+
+					"Create Users) is off, so Okta will not create the user in Statsig. The assignment is saved. Switch "+
+					"provisioning on in the Okta Admin Console > Applications > the Statsig app > Provisioning > To App, or set "+
+					"wait_for_provisioning = false.", userID))
 		}
 	}
-	plan.StatsigActive = r.statsigActive(ctx, plan.UserName.ValueString(), plan.WaitForProvisioning.ValueBool() && err == nil, &resp.Diagnostics)
+	settled := plan.WaitForProvisioning.ValueBool() && waitErr == nil && plan.SyncState.ValueString() != "DISABLED"
+	plan.StatsigActive = r.statsigActive(waitCtx, plan.UserName.ValueString(), settled, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "user_id", userID)...)
-	if err != nil {
-		resp.Diagnostics.AddError("Provisioning in Statsig did not complete", err.Error())
-	}
-}
-
-// assign creates the assignment. The client does not repeat this POST on a
-// server error or a dropped connection, since the first attempt may have been
-// applied; instead this looks for the assignment before trying again.
-func (r *userAssignmentResource) assign(ctx context.Context, request okta.AppUserAssignRequest) (*okta.AppUser, error) {
-	var lastErr error
-	for attempt := 0; attempt <= r.data.okta.MaxRetries(); attempt++ {
-		appUser, err := r.data.okta.AssignUserToApp(ctx, r.data.appID, request)
-		if err == nil {
-			return appUser, nil
-		}
-		if !writeMayHaveApplied(ctx, err) {
-			return nil, err
-		}
-		lastErr = err
-		if found, getErr := r.data.okta.GetAppUser(ctx, r.data.appID, request.ID); getErr == nil && found.Scope == "USER" {
-			return found, nil // the failed attempt was applied after all
-		}
-		if err := sleepCtx(ctx, time.Duration(attempt+1)*time.Second); err != nil {
-			return nil, lastErr
-		}
-	}
-	return nil, lastErr
-}
-
-// waitForProvisioning polls the app user until Okta reports it provisioned and
-// in sync, with a growing interval. It returns the last app user seen.
-func (r *userAssignmentResource) waitForProvisioning(ctx context.Context, userID string) (*okta.AppUser, error) {
-	interval := 500 * time.Millisecond
-	var last *okta.AppUser
-	for {
-		appUser, err := r.data.okta.GetAppUser(ctx, r.data.appID, userID)
-		switch {
-		case err == nil:
-			last = appUser
-			if appUser.SyncState == "ERROR" {
-				return last, userMessagef("Okta reports syncState ERROR for user %s (status %s): Okta could not create the user in Statsig. "+
-					"The reason is shown in the Okta Admin Console under Dashboard > Tasks and on the app's Assignments tab "+
-					"(for example, Statsig refuses users whose email domain is not the organisation's). Fix the cause, then run "+
-					"apply again: the assignment is tainted and will be recreated.", userID, appUser.Status)
-			}
-			if provisioned(appUser) {
-				return last, nil
-			}
-		case okta.IsNotFound(err):
-			return last, userMessagef("the assignment of user %s disappeared while waiting for provisioning: it was removed outside Terraform", userID)
-		case !retryableReadError(err):
-			return last, err
-		}
-		if sleepCtx(ctx, interval) != nil {
-			seen := "no answer from Okta"
-			if last != nil {
-				seen = fmt.Sprintf("status %s, syncState %s", last.Status, orNone(last.SyncState))
-			}
-			return last, userMessagef("timed out waiting for Okta to provision user %s in Statsig; last seen: %s. "+
-				"Raise timeouts.create, or set wait_for_provisioning = false to return as soon as Okta accepts the assignment", userID, seen)
-		}
-		interval = min(interval*2, 5*time.Second)
-	}
-}
-
-func provisioned(u *okta.AppUser) bool {
-	return (u.Status == "PROVISIONED" || u.Status == "ACTIVE") && u.SyncState == "SYNCHRONIZED"
-}
-
-// statsigActive reads the user from Statsig's SCIM API when a SCIM token is
-// configured; it returns null otherwise. With wait set, it polls until Statsig
-// shows the user active, within the context's deadline.
-func (r *userAssignmentResource) statsigActive(ctx context.Context, userName string, wait bool, diags interface{ AddWarning(string, string) }) types.Bool {
-	if r.data.statsig == nil || !r.data.statsig.HasSCIM() || userName == "" {
-		return types.BoolNull()
-	}
-	interval := 500 * time.Millisecond
-	for {
-		// A poll asks Statsig each time; one look goes through the shared reads.
-		find := r.data.readStatsigUser
-		if wait {
-			find = r.data.statsig.FindUserByUserName
-		}
-		user, err := find(ctx, userName)
-		if err != nil {
-			diags.AddWarning("Could not confirm the user in Statsig", err.Error())
-			return types.BoolNull()
-		}
-		active := user != nil && user.Active
-		if active || !wait {
-			return types.BoolValue(active)
-		}
-		if sleepCtx(ctx, interval) != nil {
-			diags.AddWarning("Statsig does not show the user active yet",
-				fmt.Sprintf("Okta reports %s provisioned, but Statsig's SCIM API does not show the user active yet.", userName))
-			return types.BoolValue(false)
-		}
-		interval = min(interval*2, 5*time.Second)
+	var timedOut *provisioningTimeout
+	switch {
+	case errors.As(waitErr, &timedOut):
+		resp.Diagnostics.AddWarning("Provisioning in Statsig did not complete in time", waitErr.Error())
+	case waitErr != nil:
+		resp.Diagnostics.AddError("Provisioning in Statsig did not complete", waitErr.Error())
 	}
 }
 
@@ -473,12 +285,13 @@ func (r *userAssignmentResource) Update(ctx context.Context, req resource.Update
 	defer cancel()
 
 	userID := state.ID.ValueString()
-	appUser, err := r.data.okta.GetAppUser(ctx, r.data.appID, userID)
+	appUser, err := r.data.readAppUser(ctx, userID)
 	if err != nil {
 		resp.Diagnostics.AddError(describeAPIError("Could not read the assignment", err))
 		return
 	}
-	if known(plan.OrgRole) && profileOrgRole(appUser.Profile) != plan.OrgRole.ValueString() {
+	roleChanges := known(plan.OrgRole) && profileOrgRole(appUser.Profile) != plan.OrgRole.ValueString()
+	if roleChanges {
 		// Okta replaces the app user profile on update, so send it whole.
 		profile := make(map[string]any, len(appUser.Profile)+1)
 		for k, v := range appUser.Profile {
@@ -491,10 +304,22 @@ func (r *userAssignmentResource) Update(ctx context.Context, req resource.Update
 			return
 		}
 	}
-	plan.ID = state.ID
-	plan.UserID = state.UserID
+	// What the plan showed as known is kept (the next refresh reads it);
+	// what it left unknown comes from Okta.
+	planned := plan
+	plan.ID, plan.UserID = state.ID, state.UserID
 	plan.fromAppUser(appUser)
-	plan.StatsigActive = r.statsigActive(ctx, plan.UserName.ValueString(), false, &resp.Diagnostics)
+	if known(planned.Status) {
+		plan.Status, plan.ExternalID = planned.Status, planned.ExternalID
+	}
+	if known(planned.SyncState) {
+		plan.SyncState = planned.SyncState
+	}
+	if planned.StatsigActive.IsUnknown() {
+		plan.StatsigActive = r.statsigActive(ctx, plan.UserName.ValueString(), false, &resp.Diagnostics)
+	} else {
+		plan.StatsigActive = planned.StatsigActive
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "user_id", userID)...)
 }
@@ -506,15 +331,18 @@ func (r *userAssignmentResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	userID := state.ID.ValueString()
-	err := r.data.okta.UnassignUserFromApp(ctx, r.data.appID, userID, false)
+	err := r.unassign(ctx, userID, groupUnassignWait)
 	switch {
 	case err == nil || okta.IsNotFound(err):
 		return
 	case okta.HasErrorCode(err, "E0000046"):
-		groups, listErr := groupsGrantingAccess(ctx, r.data, userID)
 		via := "one or more groups assigned to the app"
-		if listErr == nil && len(groups) > 0 {
-			via = "the group(s) " + strings.Join(groups, ", ")
+		if groups, listErr := r.data.groupsGrantingAccess(ctx, userID); listErr == nil && len(groups) > 0 {
+			labels := make([]string, len(groups))
+			for i, g := range groups {
+				labels[i] = g.label
+			}
+			via = "the group(s) " + strings.Join(labels, ", ")
 		}
 		resp.Diagnostics.AddError("User keeps access to Statsig through a group",
 			fmt.Sprintf("Okta refused to unassign user %s (%s) because the user is a member of %s, which is assigned to the "+
@@ -541,14 +369,8 @@ func (r *userAssignmentResource) ImportState(ctx context.Context, req resource.I
 			resp.Diagnostics.AddError("Provider not configured", "Importing by login needs a configured provider.")
 			return
 		}
-		user, err := r.data.okta.GetUser(ctx, userID)
-		if err != nil {
-			if okta.IsNotFound(err) {
-				resp.Diagnostics.AddError("Cannot import assignment",
-					fmt.Sprintf("%q is neither an Okta user id (00u...) nor the login of an Okta user.", userID))
-				return
-			}
-			resp.Diagnostics.AddError(describeAPIError("Could not resolve the login to import", err))
+		user := r.lookupUser(ctx, userID, path.Root("id"), &resp.Diagnostics)
+		if user == nil {
 			return
 		}
 		userID = user.ID
@@ -556,20 +378,6 @@ func (r *userAssignmentResource) ImportState(ctx context.Context, req resource.I
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), userID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_provisioning"), true)...)
-}
-
-func (r *userAssignmentResource) resolveUserID(ctx context.Context, plan userAssignmentModel) (string, error) {
-	if known(plan.UserID) {
-		return plan.UserID.ValueString(), nil
-	}
-	user, err := r.data.okta.GetUser(ctx, plan.Login.ValueString())
-	if err != nil {
-		if okta.IsNotFound(err) {
-			return "", fmt.Errorf("no Okta user has the login %q", plan.Login.ValueString())
-		}
-		return "", err
-	}
-	return user.ID, nil
 }
 
 // fromAppUser copies what Okta reports into the model.
@@ -585,8 +393,9 @@ func (m *userAssignmentModel) fromAppUser(u *okta.AppUser) {
 	}
 	if u.Embedded != nil && u.Embedded.User != nil {
 		login := u.Embedded.User.Profile.Login
-		// Keep the configured spelling when Okta differs only in case.
-		if m.Login.IsNull() || m.Login.IsUnknown() || !strings.EqualFold(m.Login.ValueString(), login) {
+		// Keep the login as configured when it names this user as Okta
+		// resolves it (case, or the login's short name).
+		if m.Login.IsNull() || m.Login.IsUnknown() || !sameLogin(m.Login.ValueString(), login) {
 			m.Login = types.StringValue(login)
 		}
 		if m.UserName.IsNull() || m.UserName.IsUnknown() {
@@ -609,29 +418,12 @@ func (m *userAssignmentModel) fromAppUser(u *okta.AppUser) {
 	}
 }
 
-// groupsGrantingAccess names the app's assigned groups that the user is a
-// member of. It is used only to explain an E0000046 refusal.
-func groupsGrantingAccess(ctx context.Context, data *providerData, userID string) ([]string, error) {
-	assigned, err := data.okta.ListAppGroups(ctx, data.appID, okta.ListAppGroupsOptions{ExpandGroup: true})
-	if err != nil {
-		return nil, err
+// sameLogin reports whether a login as written names the Okta login as Okta
+// resolves it: ignoring case, and by its short name (the part before the @).
+func sameLogin(written, login string) bool {
+	if strings.EqualFold(written, login) {
+		return true
 	}
-	var names []string
-	for _, ag := range assigned {
-		members, err := data.okta.ListGroupMembers(ctx, ag.ID)
-		if err != nil {
-			return names, err
-		}
-		for _, m := range members {
-			if m.ID == userID {
-				name := ag.ID
-				if ag.Embedded != nil && ag.Embedded.Group != nil {
-					name = fmt.Sprintf("%q (%s)", ag.Embedded.Group.Profile.Name, ag.ID)
-				}
-				names = append(names, name)
-				break
-			}
-		}
-	}
-	return names, nil
+	short, _, found := strings.Cut(login, "@")
+	return found && !strings.Contains(written, "@") && strings.EqualFold(written, short)
 }

@@ -46,6 +46,13 @@ func (s *Sandbox) newAppUser(u *userRec, scope string, profile map[string]any, u
 		ProvisionDue: now.Add(s.provisioningDelay()),
 	}
 	s.w.AppUsers[u.ID] = au
+	if !slices.Contains(s.w.App.Features, "PUSH_NEW_USERS") {
+		// Provisioning off (To App > Create Users): Okta answers as recorded
+		// from real orgs, ACTIVE and DISABLED with no externalId, and never
+		// creates the user in Statsig.
+		au.Status, au.SyncState = "ACTIVE", "DISABLED"
+		return au
+	}
 	if !now.Before(au.ProvisionDue) {
 		s.provisionLocked(au, now)
 	}

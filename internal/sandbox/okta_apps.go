@@ -159,8 +159,13 @@ func (s *Sandbox) appUserJSON(au *appUserRec, expandUser bool) map[string]any {
 		"profile":         maps.Clone(au.Profile),
 		"_links":          links,
 	}
-	if au.ExternalID != "" {
+	switch {
+	case au.ExternalID != "":
 		out["externalId"] = au.ExternalID
+	case au.SyncState == "DISABLED":
+		// Recorded traffic sends null; only this case is known to, so a
+		// STAGED user still omits the key (okta-api.md section 7).
+		out["externalId"] = nil
 	}
 	if !au.LastSync.IsZero() {
 		out["lastSync"] = oktaTime(au.LastSync)

@@ -1,0 +1,358 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
+)
+
+// ModifyPlan shows a reviewer, at plan time, everything the apply will do to
+// this user's access, and refuses what the apply would refuse:
+//
+//   - the user id a login resolves to (one look-up, and none on a plan with
+//     nothing to do);
+//   - one declaration per user and one Owner per configuration
+//     (declarations.go);
+//   - for a create, what Okta already has: an adoption or a refusal
+//     (adopt.go), or a group-only assignment this one turns direct;
+//   - waiting for provisioning on an app that does not provision;
+//   - for a destroy, a user who keeps access through an assigned group.
+func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	var config, plan, state userAssignmentModel
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if req.Plan.Raw.IsNull() {
+		if !resp.Diagnostics.HasError() {
+			r.planDestroy(ctx, state, &resp.Diagnostics)
+		}
+		return
+	}
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	creating := req.State.Raw.IsNull()
+	if creating && !resp.Diagnostics.HasError() {
+		// A new assignment: a wrong app_id fails the plan, not the apply.
+		resp.Diagnostics.Append(r.data.checkApp(ctx)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	userID := state.ID.ValueString()
+	if user, looked := r.planUser(ctx, config, state, &resp.Diagnostics); looked {
+		if user == nil {
+			return
+		}
+		userID = user.ID
+		plan.UserID, plan.ID = types.StringValue(user.ID), types.StringValue(user.ID)
+		if !known(config.Login) {
+			plan.Login = types.StringValue(user.Profile.Login)
+		}
+	}
+	if !known(plan.UserID) {
+		return // a login known only at apply: Create looks it up
+	}
+	replacing := !creating && userID != state.ID.ValueString()
+	label := declarationLabel(config.Login, plan.UserID)
+	if !r.declare(state, replacing, userID, label, plan.OrgRole, &resp.Diagnostics) {
+		return
+	}
+
+	switch {
+	case creating || replacing:
+		if replacing {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("user_id"))
+			plan.markComputedUnknown()
+		}
+		r.planCreate(ctx, userID, plan, &resp.Diagnostics)
+	default:
+		plan.keepWhatCannotChange(state)
+		warnStillProvisioning(state, &resp.Diagnostics)
+	}
+	if r.data.statsig == nil || !r.data.statsig.HasSCIM() {
+		plan.StatsigActive = types.BoolNull() // nothing to read it from
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planUser looks the user up when the configuration names one that state
+// does not hold already. looked is false when no look-up was needed; user is
+// nil when the look-up failed (diags say why).
+func (r *userAssignmentResource) planUser(ctx context.Context, config, state userAssignmentModel, diags *diag.Diagnostics) (user *okta.User, looked bool) {
+	switch {
+	case known(config.Login):
+		login := config.Login.ValueString()
+		if !state.ID.IsNull() && strings.EqualFold(state.Login.ValueString(), login) &&
+			(config.UserID.IsNull() || config.UserID.Equal(state.UserID)) {
+			return nil, false // applied as configured: no API call on a plan with nothing to do
+		}
+		user = r.lookupUser(ctx, login, path.Root("login"), diags)
+		if user != nil && known(config.UserID) && config.UserID.ValueString() != user.ID {
+			diags.AddAttributeError(path.Root("login"), "login and user_id name different users",
+				fmt.Sprintf("login %q is Okta user %s, but user_id is %s. Set only one of them, or make them name the same user.",
+					login, user.ID, config.UserID.ValueString()))
+			return nil, true
+		}
+		return user, true
+	case known(config.UserID) && config.UserID.ValueString() != state.ID.ValueString():
+		// The same one look-up a login costs, so that a wrong id fails the
+		// plan rather than the apply.
+		return r.lookupUser(ctx, config.UserID.ValueString(), path.Root("user_id"), diags), true
+	}
+	return nil, false
+}
+
+// lookupUser is the provider's one user look-up, by id or login (Okta
+// resolves a login's short name too). It returns nil after adding an error
+// on attr.
+func (r *userAssignmentResource) lookupUser(ctx context.Context, key string, attr path.Path, diags *diag.Diagnostics) *okta.User {
+	user, err := r.data.okta.GetUser(ctx, key)
+	switch {
+	case err == nil:
+		return user
+	case okta.IsNotFound(err) && looksLikeOktaID(key, "00u"):
+		diags.AddAttributeError(attr, "Okta user not found",
+			fmt.Sprintf("Okta has no user with id %q. Check the id (Admin Console > Directory > People > the user: "+
+				"the id is in the URL), or set login instead.", key))
+	case okta.IsNotFound(err):
+		diags.AddAttributeError(attr, "Okta user not found",
+			fmt.Sprintf("Okta has no user with login %q. Check the spelling, or use user_id with the user's id (00u...).", key))
+	default:
+		diags.AddAttributeError(attr, "Could not look up the user", detailOf(describeAPIError("Could not look up the user", err)))
+	}
+	return nil
+}
+
+// declarationLabel is what an instance configured, for conflict messages.
+func declarationLabel(login, userID types.String) string {
+	if known(login) && login.ValueString() != "" {
+		return fmt.Sprintf("login = %q", login.ValueString())
+	}
+	return fmt.Sprintf("user_id = %q", userID.ValueString())
+}
+
+// declare records this instance's user (and Owner role) in the walk's
+// registry; it returns false after adding the conflict as an error.
+func (r *userAssignmentResource) declare(state userAssignmentModel, replacing bool, userID, label string, orgRole types.String, diags *diag.Diagnostics) bool {
+	reg := &r.data.declared
+	var errs []error
+	if replacing {
+		errs = append(errs, reg.destroying(declaredUser, state.ID.ValueString(), declarationLabel(state.Login, state.UserID)),
+			reg.replaceClaim(declaredUser, userID, label))
+	} else {
+		errs = append(errs, reg.claim(declaredUser, userID, label))
+	}
+	if known(orgRole) && orgRole.ValueString() == "Owner" {
+		claim := reg.claim
+		if replacing {
+			claim = reg.replaceClaim
+		}
+		errs = append(errs, claim(declaredOwner, "Owner", label))
+	}
+	for _, err := range errs {
+		if err != nil {
+			diags.AddError("One Okta object, one declaration", err.Error())
+		}
+	}
+	return !diags.HasError()
+}
+
+// planCreate announces what Create will find in Okta for this user, and
+// refuses a wait that cannot end.
+func (r *userAssignmentResource) planCreate(ctx context.Context, userID string, plan userAssignmentModel, diags *diag.Diagnostics) {
+	groupOnly := false
+	planExisting(ctx, r.data, r.existingCheck(userID, plan.OrgRole, &groupOnly), diags)
+	if groupOnly {
+		role := ""
+		if known(plan.OrgRole) {
+			role = fmt.Sprintf(", with org_role %q,", plan.OrgRole.ValueString())
+		}
+		diags.AddWarning("A group-only assignment becomes direct",
+			fmt.Sprintf("User %s has Statsig today only through an assigned group (scope GROUP). This assignment makes "+
+				"it direct (scope USER)%s so the user keeps Statsig, and the role set here, even after leaving the "+
+				"group, until this resource is destroyed.", userID, role))
+	}
+	if plan.WaitForProvisioning.ValueBool() && r.data.appFeatures != nil && !slices.Contains(r.data.appFeatures, "PUSH_NEW_USERS") {
+		diags.AddAttributeError(path.Root("wait_for_provisioning"), "The Statsig app does not provision users",
+			"wait_for_provisioning is true, but the Statsig app in Okta lacks the provisioning feature PUSH_NEW_USERS, so "+
+				"Okta will never create the user in Statsig and the wait could not end. Switch it on in the Okta Admin Console "+
+				"> Applications > the Statsig app > Provisioning > To App > Create Users, or set wait_for_provisioning = false.")
+	}
+}
+
+// existingCheck finds a direct assignment of the user, from the shared
+// listing when it is loaded. A group-only assignment is no object to adopt
+// (the create turns it direct); groupOnly, when not nil, says whether the
+// look found one.
+func (r *userAssignmentResource) existingCheck(userID string, orgRole types.String, groupOnly *bool) existingCheck[okta.AppUser] {
+	return existingCheck[okta.AppUser]{
+		kind: declaredUser, id: userID, what: "assignment of user " + userID, resource: "statsigokta_user_assignment",
+		summary: "User already assigned to the Statsig app", failed: "Could not assign the user to the Statsig app",
+		exists: "Okta user " + userID + " is already directly assigned to the app",
+		find: func(ctx context.Context) (*okta.AppUser, error) {
+			au, err := r.data.readAppUser(ctx, userID)
+			if err == nil && au.Scope != "USER" && groupOnly != nil {
+				*groupOnly = true
+			}
+			if okta.IsNotFound(err) || (err == nil && au.Scope != "USER") {
+				return nil, nil
+			}
+			return au, err
+		},
+		decide: func(au *okta.AppUser) adoption { return appUserAdoption(au, orgRole) },
+		undo: "`terraform state rm` stops managing it and leaves Okta as it is, while destroying the resource unassigns " +
+			"the user, which deactivates them in Statsig.",
+	}
+}
+
+// planDestroy records the destroy and refuses one Okta would refuse: the
+// user keeps access through a group assigned to the app, unless that
+// group's assignment is destroyed in this plan too.
+func (r *userAssignmentResource) planDestroy(ctx context.Context, state userAssignmentModel, diags *diag.Diagnostics) {
+	userID := state.ID.ValueString()
+	if err := r.data.declared.destroying(declaredUser, userID, declarationLabel(state.Login, state.UserID)); err != nil {
+		diags.AddError("One Okta object, one declaration", err.Error())
+		return
+	}
+	au, err := r.data.readAppUser(ctx, userID)
+	if err != nil || au.Scope != "USER" {
+		return // gone already, or not readable: Delete says what it finds
+	}
+	granting, err := r.data.groupsGrantingAccess(ctx, userID)
+	if err != nil {
+		diags.AddWarning("Could not check group access", "Reading the app's assigned groups failed, so the plan cannot say "+
+			"whether Okta will refuse to unassign user "+userID+": "+err.Error())
+		return
+	}
+	var keep []string
+	for _, g := range granting {
+		if !r.data.declared.awaitDestroying(ctx, declaredGroup, g.id, groupPlanWait) {
+			keep = append(keep, g.label)
+		}
+	}
+	if len(keep) > 0 {
+		diags.AddError("User keeps access to Statsig through a group",
+			fmt.Sprintf("Destroying this assignment would not remove user %s (%s) from Statsig: the user is a member of %s, "+
+				"assigned to the Statsig app, and Okta refuses to unassign a user whom an assigned group grants access "+
+				"(E0000046). Remove the user from that group, or destroy that group's assignment "+
+				"(statsigokta_group_assignment) in the same plan, or keep this resource.", userID, state.UserName.ValueString(),
+				strings.Join(keep, ", ")))
+	}
+}
+
+// groupPlanWait bounds how long a destroy plan waits for the registry to hear
+// about a granting group's own plan, which Terraform may run a moment later.
+const groupPlanWait = 3 * time.Second
+
+type grantingGroup struct{ id, label string }
+
+// groupsGrantingAccess names the app's assigned groups that the user is a
+// member of. The groups and their members are read once per walk.
+func (d *providerData) groupsGrantingAccess(ctx context.Context, userID string) ([]grantingGroup, error) {
+	v, _ := d.planned.LoadOrStore("app group members", &appGroupMembers{})
+	m, ok := v.(*appGroupMembers)
+	if !ok {
+		return nil, fmt.Errorf("internal error: unexpected %T in the plan cache", v)
+	}
+	m.once.Do(func() { m.groups, m.err = readAppGroupMembers(ctx, d) })
+	var out []grantingGroup
+	for _, g := range m.groups {
+		if slices.Contains(g.members, userID) {
+			out = append(out, g.grantingGroup)
+		}
+	}
+	return out, m.err
+}
+
+type appGroupMembers struct {
+	once   sync.Once
+	groups []assignedGroup
+	err    error
+}
+
+// assignedGroup is one group assigned to the app, with its members' ids.
+type assignedGroup struct {
+	grantingGroup
+	members []string
+}
+
+func readAppGroupMembers(ctx context.Context, d *providerData) (out []assignedGroup, err error) {
+	assigned, err := d.okta.ListAppGroups(ctx, d.appID, okta.ListAppGroupsOptions{ExpandGroup: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, ag := range assigned {
+		members, err := d.okta.ListGroupMembers(ctx, ag.ID)
+		if err != nil {
+			return out, err
+		}
+		g := grantingGroup{id: ag.ID, label: ag.ID}
+		if ag.Embedded != nil && ag.Embedded.Group != nil {
+			g.label = fmt.Sprintf("%q (%s)", ag.Embedded.Group.Profile.Name, ag.ID)
+		}
+		ids := make([]string, 0, len(members))
+		for _, u := range members {
+			ids = append(ids, u.ID)
+		}
+		out = append(out, assignedGroup{g, ids})
+	}
+	return out, nil
+}
+
+// settled reports whether Okta is done with the assignment: provisioned in
+// Statsig, or on an app that does not provision (syncState DISABLED).
+func (m userAssignmentModel) settled() bool {
+	return (m.Status.ValueString() == "PROVISIONED" && known(m.ExternalID)) || m.SyncState.ValueString() == "DISABLED"
+}
+
+// keepWhatCannotChange plans an in-place update: of what Okta computes,
+// only what the update can change is unknown. A new org_role is pushed to
+// Statsig, so it may change sync_state and statsig_active; nothing the
+// provider sends changes status or external_id once the user is settled.
+func (m *userAssignmentModel) keepWhatCannotChange(state userAssignmentModel) {
+	if state.settled() {
+		m.Status, m.ExternalID = state.Status, state.ExternalID
+	}
+	if !known(m.OrgRole) || m.OrgRole.Equal(state.OrgRole) {
+		m.SyncState, m.StatsigActive = state.SyncState, state.StatsigActive
+	}
+	m.Scope, m.UserName = state.Scope, state.UserName
+}
+
+// warnStillProvisioning repeats, on every plan, that a create's wait ran out
+// before Okta finished: the assignment is kept, not replaced.
+func warnStillProvisioning(state userAssignmentModel, diags *diag.Diagnostics) {
+	syncState := state.SyncState.ValueString()
+	if state.settled() || provisionedStatus(state.Status.ValueString(), syncState) || syncState == "ERROR" {
+		return
+	}
+	diags.AddWarning("User is still being provisioned",
+		fmt.Sprintf("Okta has not finished provisioning user %s in Statsig (status %s, syncState %s). The assignment exists "+
+			"and is kept; this plan does not replace it. If it stays so, see the app's Assignments tab and Dashboard > Tasks "+
+			"in the Okta Admin Console.", state.ID.ValueString(), state.Status.ValueString(), orNone(syncState)))
+}
+
+// markComputedUnknown is used when the plan replaces the resource: what Okta
+// computes for the new assignment is not known until apply.
+func (m *userAssignmentModel) markComputedUnknown() {
+	m.Status = types.StringUnknown()
+	m.SyncState = types.StringUnknown()
+	m.ExternalID = types.StringUnknown()
+	m.Scope = types.StringUnknown()
+	m.UserName = types.StringUnknown()
+	m.StatsigActive = types.BoolUnknown()
+}

@@ -1,0 +1,137 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
+)
+
+// The calls of a user assignment that retry or wait: the create, which looks
+// before it repeats; the waits for Okta to provision the user in Statsig and
+// for Statsig to show the user active; and the unassign, which waits out a
+// group's assignment going away. The waits use poll().
+
+// provisioningTimeout is a wait that ran out while Okta was still at work.
+type provisioningTimeout struct{ userID, seen string }
+
+func (e *provisioningTimeout) Error() string {
+	return fmt.Sprintf("Okta had not finished provisioning user %s in Statsig when timeouts.create ran out; last seen: %s. "+
+		"The assignment exists and is saved in state, so the next plan will not replace it; Okta goes on provisioning. "+
+		"Raise timeouts.create, or set wait_for_provisioning = false to return as soon as Okta accepts the assignment.",
+		e.userID, e.seen)
+}
+
+// waitForProvisioning polls the app user until Okta reports it provisioned
+// and in sync, or that it does not provision (syncState DISABLED). It
+// returns the last app user seen.
+func (r *userAssignmentResource) waitForProvisioning(ctx context.Context, userID string) (*okta.AppUser, error) {
+	var last *okta.AppUser
+	err := poll(ctx, defaultPoll, func() (bool, error) {
+		appUser, err := r.data.okta.GetAppUser(ctx, r.data.appID, userID)
+		switch {
+		case err == nil:
+			last = appUser
+			if appUser.SyncState == "ERROR" {
+				return false, userMessagef("Okta reports syncState ERROR for user %s (status %s): Okta could not create the user in Statsig. "+
+					"The reason is shown in the Okta Admin Console under Dashboard > Tasks and on the app's Assignments tab "+
+					"(for example, Statsig refuses users whose email domain is not the organisation's). Fix the cause, then run "+
+					"apply again: the assignment is tainted and will be recreated.", userID, appUser.Status)
+			}
+			return provisionedStatus(appUser.Status, appUser.SyncState) || appUser.SyncState == "DISABLED", nil
+		case okta.IsNotFound(err):
+			return false, userMessagef("the assignment of user %s disappeared while waiting for provisioning: it was removed outside Terraform", userID)
+		case retryableReadError(err):
+			return false, nil
+		}
+		return false, err
+	})
+	if err != nil && ctx.Err() != nil {
+		seen := "no answer from Okta"
+		if last != nil {
+			seen = fmt.Sprintf("status %s, syncState %s", last.Status, orNone(last.SyncState))
+		}
+		return last, &provisioningTimeout{userID: userID, seen: seen}
+	}
+	return last, err
+}
+
+func provisionedStatus(status, syncState string) bool {
+	return (status == "PROVISIONED" || status == "ACTIVE") && syncState == "SYNCHRONIZED"
+}
+
+// statsigActive reads the user from Statsig's SCIM API when a SCIM token is
+// configured; it returns null otherwise. With wait set, it polls until Statsig
+// shows the user active, within the context's deadline.
+func (r *userAssignmentResource) statsigActive(ctx context.Context, userName string, wait bool, diags *diag.Diagnostics) types.Bool {
+	if r.data.statsig == nil || !r.data.statsig.HasSCIM() || userName == "" {
+		return types.BoolNull()
+	}
+	// A poll asks Statsig each time; one look goes through the shared reads.
+	find := r.data.readStatsigUser
+	if wait {
+		find = r.data.statsig.FindUserByUserName
+	}
+	active := false
+	err := poll(ctx, defaultPoll, func() (bool, error) {
+		user, err := find(ctx, userName)
+		active = err == nil && user != nil && user.Active
+		return active || !wait, err
+	})
+	switch {
+	case err != nil && ctx.Err() != nil:
+		diags.AddWarning("Statsig does not show the user active yet",
+			fmt.Sprintf("Okta reports %s provisioned, but Statsig's SCIM API does not show the user active yet.", userName))
+	case err != nil:
+		diags.AddWarning("Could not confirm the user in Statsig", err.Error())
+		return types.BoolNull()
+	}
+	return types.BoolValue(active)
+}
+
+// assign creates the assignment. The client does not repeat this POST on a
+// server error or a dropped connection, since the first attempt may have been
+// applied; instead this looks for the assignment before trying again.
+func (r *userAssignmentResource) assign(ctx context.Context, request okta.AppUserAssignRequest) (*okta.AppUser, error) {
+	var lastErr error
+	for attempt := 0; attempt <= r.data.okta.MaxRetries(); attempt++ {
+		appUser, err := r.data.okta.AssignUserToApp(ctx, r.data.appID, request)
+		if err == nil {
+			return appUser, nil
+		}
+		if !writeMayHaveApplied(ctx, err) {
+			return nil, err
+		}
+		lastErr = err
+		if found, getErr := r.data.okta.GetAppUser(ctx, r.data.appID, request.ID); getErr == nil && found.Scope == "USER" {
+			return found, nil // the failed attempt was applied after all
+		}
+		if err := sleepCtx(ctx, time.Duration(attempt+1)*time.Second); err != nil {
+			return nil, lastErr
+		}
+	}
+	return nil, lastErr
+}
+
+// unassign removes the direct assignment. The plan refused a user whom a
+// group keeps assigned unless that group's assignment is destroyed in the
+// same apply, which may run a moment after this: Okta's refusal (E0000046)
+// is waited out for up to wait.
+func (r *userAssignmentResource) unassign(ctx context.Context, userID string, wait time.Duration) error {
+	waitCtx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	var err error
+	_ = poll(waitCtx, defaultPoll, func() (bool, error) {
+		err = r.data.okta.UnassignUserFromApp(waitCtx, r.data.appID, userID, false)
+		return !okta.HasErrorCode(err, "E0000046"), nil
+	})
+	return err
+}
+
+// groupUnassignWait bounds Delete's wait for a granting group's assignment,
+// destroyed in the same apply, to be gone.
+const groupUnassignWait = time.Minute
