@@ -337,7 +337,15 @@ func (m *userAssignmentModel) keepWhatCannotChange(state userAssignmentModel) {
 // before Okta finished: the assignment is kept, not replaced.
 func warnStillProvisioning(state userAssignmentModel, diags *diag.Diagnostics) {
 	syncState := state.SyncState.ValueString()
-	if state.settled() || provisionedStatus(state.Status.ValueString(), syncState) || syncState == "ERROR" {
+	if syncState == "ERROR" {
+		diags.AddWarning("Okta could not provision the user in Statsig",
+			fmt.Sprintf("Okta reports syncState ERROR for user %s (status %s). The assignment exists and is kept; this plan "+
+				"does not replace it. See Dashboard > Tasks in the Okta Admin Console for the reason; once it is fixed, retry "+
+				"there, or replace the assignment explicitly with terraform apply -replace=<this resource's address>.",
+				state.ID.ValueString(), state.Status.ValueString()))
+		return
+	}
+	if state.settled() || provisionedStatus(state.Status.ValueString(), syncState) {
 		return
 	}
 	diags.AddWarning("User is still being provisioned",

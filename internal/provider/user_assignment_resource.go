@@ -199,9 +199,10 @@ func (r *userAssignmentResource) Create(ctx context.Context, req resource.Create
 	}
 
 	// From here on the assignment exists in Okta, and is saved in state
-	// whatever the wait finds. Only a provisioning error taints it: a wait
-	// that runs out must not, since replacing it would unassign the user
-	// (deactivating them in Statsig) and assign them again.
+	// whatever the wait finds, untainted: neither a wait that runs out nor
+	// Okta's provisioning error may lead the next apply to replace it, which
+	// would unassign the user (deactivating them in Statsig) and assign them
+	// again without the plan saying so.
 	plan.fromAppUser(appUser)
 	var waitErr error
 	if plan.WaitForProvisioning.ValueBool() {
@@ -223,9 +224,12 @@ func (r *userAssignmentResource) Create(ctx context.Context, req resource.Create
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "user_id", userID)...)
 	var timedOut *provisioningTimeout
+	var failed *provisioningFailed
 	switch {
 	case errors.As(waitErr, &timedOut):
 		resp.Diagnostics.AddWarning("Provisioning in Statsig did not complete in time", waitErr.Error())
+	case errors.As(waitErr, &failed):
+		resp.Diagnostics.AddWarning("Okta could not provision the user in Statsig", waitErr.Error())
 	case waitErr != nil:
 		resp.Diagnostics.AddError("Provisioning in Statsig did not complete", waitErr.Error())
 	}

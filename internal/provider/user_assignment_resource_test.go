@@ -293,10 +293,24 @@ resource "statsigokta_user_assignment" "bob" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkDeactivated(sb, "bob@example.com"),
 		Steps: []resource.TestStep{
-			{Config: config, ExpectError: regexp.MustCompile(`syncState ERROR`)},
 			{
-				// The failed assignment was kept in state (tainted), so the next
-				// apply replaces it and succeeds once the cause is gone.
+				// Okta's provisioning error is saved, untainted, with what Okta reports.
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("statsigokta_user_assignment.bob", tfjsonpath.New("sync_state"), knownvalue.StringExact("ERROR")),
+				},
+			},
+			{
+				// The next plan does not replace it by itself: that would unassign
+				// bob (deactivating him in Statsig) with no change in the configuration.
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("statsigokta_user_assignment.bob", plancheck.ResourceActionNoop),
+				}},
+			},
+			{
+				// An explicit -replace (here: taint) retries once the cause is gone.
+				Taint:  []string{"statsigokta_user_assignment.bob"},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("statsigokta_user_assignment.bob", plancheck.ResourceActionReplace),

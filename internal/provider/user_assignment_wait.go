@@ -37,10 +37,7 @@ func (r *userAssignmentResource) waitForProvisioning(ctx context.Context, userID
 		case err == nil:
 			last = appUser
 			if appUser.SyncState == "ERROR" {
-				return false, userMessagef("Okta reports syncState ERROR for user %s (status %s): Okta could not create the user in Statsig. "+
-					"The reason is shown in the Okta Admin Console under Dashboard > Tasks and on the app's Assignments tab "+
-					"(for example, Statsig refuses users whose email domain is not the organisation's). Fix the cause, then run "+
-					"apply again: the assignment is tainted and will be recreated.", userID, appUser.Status)
+				return false, &provisioningFailed{userID: userID, status: appUser.Status}
 			}
 			return provisionedStatus(appUser.Status, appUser.SyncState) || appUser.SyncState == "DISABLED", nil
 		case okta.IsNotFound(err):
@@ -58,6 +55,19 @@ func (r *userAssignmentResource) waitForProvisioning(ctx context.Context, userID
 		return last, &provisioningTimeout{userID: userID, seen: seen}
 	}
 	return last, err
+}
+
+// provisioningFailed is Okta's report that it could not create the user in
+// Statsig. Like a timeout it is saved, not tainted: replacing the assignment
+// unassigns the user first, which only an explicit -replace may do.
+type provisioningFailed struct{ userID, status string }
+
+func (e *provisioningFailed) Error() string {
+	return fmt.Sprintf("Okta reports syncState ERROR for user %s (status %s): Okta could not create the user in Statsig. "+
+		"The reason is shown in the Okta Admin Console under Dashboard > Tasks and on the app's Assignments tab "+
+		"(for example, Statsig refuses users whose email domain is not the organisation's). The assignment is saved in "+
+		"state and no later plan replaces it by itself. Fix the cause, then retry from the Okta console (Dashboard > Tasks > "+
+		"Retry), or with terraform apply -replace=<this resource's address>.", e.userID, e.status)
 }
 
 func provisionedStatus(status, syncState string) bool {
