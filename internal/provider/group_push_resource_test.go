@@ -522,7 +522,7 @@ func TestGroupPush_createNeverDuplicates(t *testing.T) {
 			r := &groupPushResource{data: data}
 			source, target := groupID(t, sb, "Engineering"), groupID(t, sb, "Statsig-Checkout-Admin")
 
-			m, err := r.createMapping(context.Background(), okta.CreateGroupPushMappingRequest{SourceGroupID: source, TargetGroupID: target, Status: "ACTIVE"})
+			m, _, err := r.createOrAdoptMapping(context.Background(), okta.CreateGroupPushMappingRequest{SourceGroupID: source, TargetGroupID: target, Status: "ACTIVE"})
 			if err != nil {
 				t.Fatalf("createMapping: %v", err)
 			}

@@ -31,6 +31,9 @@ type providerData struct {
 	// declared records which Okta object each instance planned in this
 	// walk names (declarations.go).
 	declared declarations
+	// planned records the push mappings this walk's plan replaces or
+	// destroys (group_push_plan.go).
+	planned plannedMappings
 
 	appOnce     sync.Once
 	appErrors   diag.Diagnostics

@@ -2,18 +2,14 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"slices"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/rolegroup"
 )
 
@@ -139,63 +135,6 @@ func (d *roleGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	sort.Slice(cfg.Groups, func(i, j int) bool { return cfg.Groups[i].Name.ValueString() < cfg.Groups[j].Name.ValueString() })
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
-}
-
-// roleGroupParser returns a parser that knows the built-in roles, the custom
-// roles configured, and (with a Console API key) the key's project and
-// roles, and has learnt the projects the app's group names prove.
-func (d *providerData) roleGroupParser(ctx context.Context, rolesList types.List, groups []okta.Group, diags *diag.Diagnostics) *rolegroup.Parser {
-	var roles []string
-	if !rolesList.IsNull() && !rolesList.IsUnknown() {
-		diags.Append(rolesList.ElementsAs(ctx, &roles, false)...)
-	}
-	projects := map[string]string{}
-	if d.statsig != nil && d.statsig.HasConsole() {
-		consoleRoles, err := d.statsig.ListRoles(ctx)
-		if err == nil {
-			for _, r := range consoleRoles {
-				roles = append(roles, r.Name)
-			}
-		}
-		company, companyErr := d.statsig.GetCompany(ctx)
-		if companyErr == nil && company.CompanyName != "" {
-			projects[company.CompanyName] = "the Statsig Console API key's project"
-		}
-		if err := errors.Join(err, companyErr); err != nil {
-			diags.AddWarning("Could not read roles from the Statsig Console API",
-				fmt.Sprintf("Group names are read with the built-in roles and the roles argument only: %v", err))
-		}
-	}
-	parser := rolegroup.NewParser(roles, projects)
-	parser.LearnProjects(groupNames(groups))
-	return parser
-}
-
-func groupNames(groups []okta.Group) []string {
-	names := make([]string, len(groups))
-	for i, g := range groups {
-		names[i] = g.Profile.Name
-	}
-	return names
-}
-
-// parseRoleGroup reads one group into a list entry. A name with no known
-// role is kept, with a null role and a note, rather than failing the read.
-func parseRoleGroup(parser *rolegroup.Parser, g okta.Group) (roleGroupEntry, rolegroup.Parsed) {
-	entry := roleGroupEntry{ID: types.StringValue(g.ID), Name: types.StringValue(g.Profile.Name)}
-	parsed, err := parser.Parse(g.Profile.Name)
-	if err != nil {
-		entry.Project, entry.Role, entry.Team = types.StringNull(), types.StringNull(), types.StringNull()
-		entry.Ambiguous = types.BoolValue(true)
-		entry.Note = types.StringValue(err.Error() + ".")
-		return entry, parsed
-	}
-	entry.Project = types.StringValue(parsed.Project)
-	entry.Role = types.StringValue(parsed.Role)
-	entry.Team = stringOrNull(parsed.Team)
-	entry.Ambiguous = types.BoolValue(parsed.Ambiguous)
-	entry.Note = stringOrNull(parsed.Note)
-	return entry, parsed
 }
 
 // matchesFilter applies the project and role filters; an ambiguous name
