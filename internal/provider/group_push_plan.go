@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +31,8 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		var state groupPushModel
 		if !req.State.Raw.IsNull() && !req.State.Get(ctx, &state).HasError() {
 			r.data.rememberPlannedMapping(byTarget, state.TargetGroupID.ValueString(), state.ID.ValueString())
+			addDeclarationError(&resp.Diagnostics, r.data.declared.destroying(declaredPushSource,
+				state.SourceGroupID.ValueString(), state.declarationLabel()))
 		}
 		return
 	}
@@ -50,6 +53,11 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		if !config.SourceGroupID.Equal(state.SourceGroupID) {
 			r.data.rememberPlannedMapping(byTarget, state.TargetGroupID.ValueString(), state.ID.ValueString())
 		}
+	}
+	// One push source, one declaration (declarations.go). The claim is made
+	// before any API call, so a duplicate fails the plan with zero writes.
+	if !r.declareSource(ctx, req, resp, config, state, creating) {
+		return
 	}
 
 	byName := !config.Project.IsNull()
@@ -102,6 +110,62 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
+// replacingSourceKey is the private-state key by which the prior-state
+// plan of an instance tells its own second plan (Terraform plans a
+// replacement again as a create, handing over the first plan's private
+// state) which source group the instance has claimed already.
+const replacingSourceKey = "declared_push_source"
+
+// declareSource claims the configured source group for this instance, and
+// for a source that changes, gives up the old one. It reports false, with an
+// error, when another instance in the plan declares the same source.
+func (r *groupPushResource) declareSource(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
+	config, state groupPushModel, creating bool) bool {
+	if !known(config.SourceGroupID) {
+		return true // claimed when the apply walk plans it with the value known
+	}
+	source := config.SourceGroupID.ValueString()
+	label := config.declarationLabel()
+	if creating {
+		if prior, _ := req.Private.GetKey(ctx, replacingSourceKey); string(prior) == strconv.Quote(source) {
+			return true // this instance's own replacement, claimed by its first plan
+		}
+		return addDeclarationError(&resp.Diagnostics, r.data.declared.claim(declaredPushSource, source, label))
+	}
+	if old := state.SourceGroupID.ValueString(); old != source {
+		if !addDeclarationError(&resp.Diagnostics, r.data.declared.destroying(declaredPushSource, old, state.declarationLabel())) {
+			return false
+		}
+	}
+	if !addDeclarationError(&resp.Diagnostics, r.data.declared.claim(declaredPushSource, source, label)) {
+		return false
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacingSourceKey, []byte(strconv.Quote(source)))...)
+	return !resp.Diagnostics.HasError()
+}
+
+// addDeclarationError reports a second declaration on source_group_id; it
+// returns whether there was none.
+func addDeclarationError(diags *diag.Diagnostics, err error) bool {
+	if err == nil {
+		return true
+	}
+	diags.AddAttributeError(path.Root("source_group_id"), "Okta group pushed by two resources", err.Error())
+	return false
+}
+
+// declarationLabel names what an instance configured, for a conflict message.
+func (m groupPushModel) declarationLabel() string {
+	target := "target_group_id = " + strconv.Quote(m.TargetGroupID.ValueString())
+	if known(m.Project) && known(m.Role) {
+		target = fmt.Sprintf("project = %q, role = %q", m.Project.ValueString(), m.Role.ValueString())
+		if known(m.Team) {
+			target = fmt.Sprintf("project = %q, team = %q, role = %q", m.Project.ValueString(), m.Team.ValueString(), m.Role.ValueString())
+		}
+	}
+	return fmt.Sprintf("source_group_id = %q and %s", m.SourceGroupID.ValueString(), target)
+}
+
 // resolveTarget finds the target group (by id, or by the name the project,
 // team and role make) and records it in the plan. It returns nil, without a
 // diagnostic, when the configuration is not known yet.
@@ -109,6 +173,13 @@ func (r *groupPushResource) resolveTarget(ctx context.Context, config groupPushM
 	if !config.Project.IsNull() {
 		if config.Project.IsUnknown() || config.Role.IsUnknown() || config.Team.IsUnknown() {
 			plan.TargetGroupID, plan.TargetGroupName = types.StringUnknown(), types.StringUnknown()
+			return nil
+		}
+		if !config.Team.IsNull() && !rolegroup.IsTeamRole(config.Role.ValueString()) {
+			diags.AddAttributeError(path.Root("role"), "Invalid team role",
+				fmt.Sprintf("Statsig teams have only the roles %s, so there is no group for team %q with role %q. "+
+					"Remove team to link the project role, or use a team role.",
+					quoteAll(rolegroup.TeamRoles, " and "), config.Team.ValueString(), config.Role.ValueString()))
 			return nil
 		}
 		name, err := rolegroup.TeamName(config.Project.ValueString(), config.Team.ValueString(), config.Role.ValueString())
@@ -130,6 +201,10 @@ func (r *groupPushResource) resolveTarget(ctx context.Context, config groupPushM
 			diags.AddAttributeError(path.Root("target_group_id"), "target_group_id and project name different groups",
 				fmt.Sprintf("project, team and role name %q (%s), but target_group_id is %s. Set only one of them, or make them "+
 					"name the same group.", name, group.ID, config.TargetGroupID.ValueString()))
+			return nil
+		}
+		if conflict := r.data.readingConflict(ctx, *group, config.Project.ValueString(), config.Team.ValueString(), diags); conflict != "" {
+			diags.AddAttributeError(path.Root("project"), "Ambiguous Statsig group name", conflict)
 			return nil
 		}
 		plan.TargetGroupID = types.StringValue(group.ID)
@@ -177,9 +252,6 @@ func (r *groupPushResource) targetNotFound(ctx context.Context, name string, con
 			detail += "\n\nDid you mean:\n  - " + quoteAll(suggestions, "\n  - ")
 		}
 	}
-	if !config.Team.IsNull() && !rolegroup.IsTeamRole(config.Role.ValueString()) {
-		detail += fmt.Sprintf("\n\nTeam groups exist only for the roles %s.", quoteAll(rolegroup.TeamRoles, " and "))
-	}
 	detail += "\n\nNames are matched exactly, including case and spaces. Statsig makes a group for every project and " +
 		"role (and every team and role); Okta shows new ones after the next import, and its group search may take a " +
 		"minute to include them."
@@ -210,6 +282,12 @@ func (r *groupPushResource) checkSource(ctx context.Context, config groupPushMod
 		diags.AddAttributeError(path.Root("source_group_id"), "Source group comes from an app",
 			fmt.Sprintf("%q (%s) is an APP_GROUP imported from %s. Okta pushes only groups managed in Okta (type OKTA_GROUP): "+
 				"set source_group_id to the Okta group whose members should get the Statsig role.", group.Profile.Name, group.ID, from))
+		return nil
+	case group.Type == okta.GroupTypeBuiltIn:
+		diags.AddAttributeError(path.Root("source_group_id"), "Built-in group cannot be pushed",
+			fmt.Sprintf("%q (%s) is one of Okta's BUILT_IN groups (Everyone, Okta Administrators), which hold every user or "+
+				"every admin of the org: pushing it would give all of them this Statsig role. Okta pushes only groups managed "+
+				"in Okta (type OKTA_GROUP): make one for the people who should get the role.", group.Profile.Name, group.ID))
 		return nil
 	case group.Type != okta.GroupTypeOkta:
 		diags.AddAttributeError(path.Root("source_group_id"), "Group cannot be pushed",

@@ -340,11 +340,6 @@ func TestAccGroupPush_planTimeChecks(t *testing.T) {
 			want: `(?s)"Statsig-Chekout-Admin".*Did you mean:\s+- "Statsig-Checkout-Admin"`,
 		},
 		{
-			name: "team role that teams do not have",
-			body: fmt.Sprintf("source_group_id = %q\nproject = \"Checkout\"\nteam = \"Growth\"\nrole = \"Read Only\"", eng),
-			want: `(?s)"Statsig-Checkout-Growth-Read Only".*Team groups exist only for the roles "Admin" and "Member"`,
-		},
-		{
 			name: "source already pushed",
 			body: fmt.Sprintf("source_group_id = %q\nproject = \"Checkout\"\nrole = \"Member\"", science),
 			want: `(?s)already pushed by group\s+push\s+mapping\s+` + existing + `.*"Statsig-Web-App\s+Platform-Admin".*` +

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -99,4 +100,63 @@ func parseRoleGroup(parser *rolegroup.Parser, g okta.Group) (roleGroupEntry, rol
 	entry.Ambiguous = types.BoolValue(parsed.Ambiguous)
 	entry.Note = stringOrNull(parsed.Note)
 	return entry, parsed
+}
+
+// readingConflict says why the group name that project, team and role make
+// does not mean exactly that, or "" when it does. Only Admin and Member
+// names with a hyphen read more than one way; for those, the app's other
+// Statsig groups and the Statsig Console API key's project say which
+// projects exist, and every reading whose project exists is a meaning the
+// group may have. When none is known, nothing contradicts the configuration.
+func (d *providerData) readingConflict(ctx context.Context, group okta.Group, project, team string, diags *diag.Diagnostics) string {
+	name := group.Profile.Name
+	if parsed, err := rolegroup.Parse(name, nil); err != nil || !parsed.Ambiguous {
+		return ""
+	}
+	groups, err := d.listRoleGroups(ctx)
+	if err != nil {
+		diags.AddError(describeAPIError("Could not list the app's Statsig groups", err))
+		return ""
+	}
+	parsed, err := d.roleGroupParser(ctx, types.ListNull(types.StringType), groups, diags).Parse(name)
+	if err != nil {
+		return ""
+	}
+	configured := rolegroup.Reading{Project: project, Team: team}
+	readings := parsed.Known
+	switch {
+	case len(readings) == 0:
+		return ""
+	case len(readings) == 1 && readings[0] == configured:
+		return ""
+	case !slices.Contains(readings, configured):
+		readings = append([]rolegroup.Reading{configured}, readings...)
+	}
+	alts := make([]string, len(readings))
+	for i, rd := range readings {
+		alts[i] = describeReading(rd)
+	}
+	return fmt.Sprintf("%q (%s) reads as %s: a hyphen separates a team from its project, team groups use the same "+
+		"roles (Admin, Member), and the app's other Statsig groups (or the Statsig Console) show that %s. The provider "+
+		"cannot tell which Statsig project or team Okta would push the members into, so it links none.\n\n"+
+		"If this is the group you mean, set target_group_id = %q instead of project, team and role.",
+		name, group.ID, strings.Join(alts, ", or as "), knownProjects(parsed.Known), group.ID)
+}
+
+func describeReading(rd rolegroup.Reading) string {
+	if rd.Team == "" {
+		return fmt.Sprintf("project %q", rd.Project)
+	}
+	return fmt.Sprintf("project %q with team %q", rd.Project, rd.Team)
+}
+
+func knownProjects(readings []rolegroup.Reading) string {
+	names := make([]string, len(readings))
+	for i, rd := range readings {
+		names[i] = fmt.Sprintf("%q", rd.Project)
+	}
+	if len(names) == 1 {
+		return "the project " + names[0] + " exists"
+	}
+	return "the projects " + strings.Join(names, " and ") + " exist"
 }
