@@ -46,6 +46,12 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !config.Timeouts.IsNull() && !config.Timeouts.IsUnknown() {
+		// A timeout of zero or less would end every wait at once.
+		if pushTimeout(ctx, config, &resp.Diagnostics); resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	if !creating {
 		// Terraform plans a replacement as a create without prior state; note
 		// this mapping so that plan does not mistake it for someone else's.

@@ -6,12 +6,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -45,24 +47,26 @@ type groupPushResource struct {
 }
 
 type groupPushModel struct {
-	ID              types.String `tfsdk:"id"`
-	SourceGroupID   types.String `tfsdk:"source_group_id"`
-	SourceGroupName types.String `tfsdk:"source_group_name"`
-	TargetGroupID   types.String `tfsdk:"target_group_id"`
-	Project         types.String `tfsdk:"project"`
-	Role            types.String `tfsdk:"role"`
-	Team            types.String `tfsdk:"team"`
-	TargetGroupName types.String `tfsdk:"target_group_name"`
-	Status          types.String `tfsdk:"status"`
-	LastPush        types.String `tfsdk:"last_push"`
-	ErrorSummary    types.String `tfsdk:"error_summary"`
+	ID              types.String   `tfsdk:"id"`
+	SourceGroupID   types.String   `tfsdk:"source_group_id"`
+	SourceGroupName types.String   `tfsdk:"source_group_name"`
+	TargetGroupID   types.String   `tfsdk:"target_group_id"`
+	Project         types.String   `tfsdk:"project"`
+	Role            types.String   `tfsdk:"role"`
+	Team            types.String   `tfsdk:"team"`
+	TargetGroupName types.String   `tfsdk:"target_group_name"`
+	Status          types.String   `tfsdk:"status"`
+	LastPush        types.String   `tfsdk:"last_push"`
+	ErrorSummary    types.String   `tfsdk:"error_summary"`
+	WaitForPush     types.Bool     `tfsdk:"wait_for_push"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *groupPushResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_group_push"
 }
 
-func (r *groupPushResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *groupPushResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keepState := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	partValidators := []validator.String{namePartValidator{}}
 	resp.Schema = schema.Schema{
@@ -156,6 +160,17 @@ func (r *groupPushResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "Okta's message when the last push failed (the mapping is then in `ERROR` " +
 					"and every plan shows it as a warning); null otherwise.",
 			},
+			"wait_for_push": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "Okta pushes asynchronously: a new link has `last_push` null until Okta has pushed " +
+					"the group, seconds or minutes later. With `true`, the create waits, within `timeouts.create`, for " +
+					"that push and, when `statsig_scim_token` is set, for the group's assigned and provisioned members " +
+					"to appear in the Statsig group. If the time runs out, the link is kept in state with a warning " +
+					"(nothing is replaced on the next apply). Defaults to `false`: the create returns once the link exists.",
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true}),
 		},
 	}
 }
@@ -228,6 +243,21 @@ func (r *groupPushResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	plan.fromMapping(mapping)
+	if plan.WaitForPush.ValueBool() {
+		// Saved first: a wait that is cut short leaves the link in state.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		timeout := pushTimeout(ctx, plan, &resp.Diagnostics)
+		waitCtx, cancel := context.WithTimeout(ctx, timeout)
+		pushed, pending, err := r.waitForPush(waitCtx, mapping, plan.TargetGroupName.ValueString())
+		cancel()
+		switch {
+		case err != nil:
+			resp.Diagnostics.AddWarning(describeAPIError("Could not confirm the group push", err))
+		case pending != "":
+			warnPushPending(&resp.Diagnostics, &plan, pending, timeout)
+		}
+		plan.fromMapping(pushed)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "mapping_id", plan.ID.ValueString())...)
 	warnPushError(&resp.Diagnostics, &plan)
@@ -255,6 +285,9 @@ func (r *groupPushResource) Read(ctx context.Context, req resource.ReadRequest, 
 	targetChanged := !state.TargetGroupID.Equal(types.StringValue(mapping.TargetGroupID))
 	sourceChanged := !state.SourceGroupID.Equal(types.StringValue(mapping.SourceGroupID))
 	state.fromMapping(mapping)
+	if state.WaitForPush.IsNull() {
+		state.WaitForPush = types.BoolValue(false) // imported
+	}
 
 	// Names are read only when not known yet (after import): Okta groups
 	// keep their id when renamed, and Statsig groups cannot be renamed.

@@ -129,6 +129,7 @@ resource "statsigokta_group_push" "eng" {
   project         = "Checkout"
   role            = "Member"
   status          = %q
+  wait_for_push   = true
 }`, eng, status)
 	}
 	acc.ParallelTest(t, acc.TestCase{
@@ -163,6 +164,8 @@ resource "statsigokta_group_push" "eng" {
 				ResourceName:      addr,
 				ImportState:       true,
 				ImportStateVerify: true,
+				// A create-time setting, not something Okta records.
+				ImportStateVerifyIgnore: []string{"wait_for_push"},
 			},
 			{
 				// By the id of the pushed Okta group.
@@ -170,6 +173,8 @@ resource "statsigokta_group_push" "eng" {
 				ImportState:       true,
 				ImportStateId:     eng,
 				ImportStateVerify: true,
+				// A create-time setting, not something Okta records.
+				ImportStateVerifyIgnore: []string{"wait_for_push"},
 			},
 			{
 				Config: config("INACTIVE"),
@@ -280,6 +285,9 @@ resource "statsigokta_group_push" "eng" {
 				ResourceName:      "statsigokta_group_push.eng",
 				ImportState:       true,
 				ImportStateVerify: true,
+				// Okta pushed after the create returned (wait_for_push is off): the
+				// state then had no last_push, and the import reads the one Okta has now.
+				ImportStateVerifyIgnore: []string{"last_push"},
 			},
 			{
 				// Another target replaces the mapping; the team group stays.
