@@ -54,9 +54,9 @@ type Options struct {
 	// pushes it: only then do members reach the Statsig group and is
 	// lastPush set. 0 pushes at the next request, never in the answer.
 	PushDelay time.Duration
-	Latency                 time.Duration // added to every request
-	Faults                  Faults
-	Now                     func() time.Time // clock; nil => time.Now
+	Latency   time.Duration // added to every request
+	Faults    Faults
+	Now       func() time.Time // clock; nil => time.Now
 }
 
 // Faults injects failures per request, deterministically from Seed. Rates are 0..1.
