@@ -372,8 +372,15 @@ func (r *groupPushResource) groupLabel(ctx context.Context, id string, known *ok
 }
 
 // warnUnassignedMembers warns about members Okta will not push because they
-// are not assigned to the app.
+// are not assigned to the app, and will not be after this apply: the
+// assignments planned in this run (of the group itself, or of a member)
+// count as made. Terraform plans a push after a group assignment it refers
+// to (source_group_id = statsigokta_group_assignment.x.group_id), so such a
+// plan names nobody.
 func (r *groupPushResource) warnUnassignedMembers(ctx context.Context, source *okta.Group, diags *diag.Diagnostics) {
+	if _, planned := r.data.declared.declaredBy(declaredGroup, source.ID); planned {
+		return
+	}
 	members, err := r.data.okta.ListGroupMembers(ctx, source.ID)
 	if err != nil || len(members) == 0 {
 		return // the check only informs; the plan does not depend on it
@@ -388,7 +395,7 @@ func (r *groupPushResource) warnUnassignedMembers(ctx context.Context, source *o
 	}
 	var unassigned []string
 	for _, m := range members {
-		if !assigned[m.ID] {
+		if _, planned := r.data.declared.declaredBy(declaredUser, m.ID); !assigned[m.ID] && !planned {
 			unassigned = append(unassigned, m.Profile.Login)
 		}
 	}
@@ -422,8 +429,7 @@ func unassignedMembersWarning(groupName string, unassigned []string, total int) 
 	return "Some group members will not be pushed",
 		fmt.Sprintf("%s assigned to the Statsig app, and Okta pushes only members who are assigned (and provisioned). "+
 			"Not assigned: %s%s.\n\nAssign them with statsigokta_user_assignment, or assign the whole group with "+
-			"statsigokta_group_assignment. If this configuration already assigns them, ignore this warning: it reflects "+
-			"Okta before the apply.", who, strings.Join(named, ", "), more), true
+			"statsigokta_group_assignment (assignments planned in this same run are counted).", who, strings.Join(named, ", "), more), true
 }
 
 // plannedMappings remembers, for one walk (a field of providerData), the

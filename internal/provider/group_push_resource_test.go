@@ -571,6 +571,30 @@ func TestGroupPush_planWarnsAboutUnassignedMembers(t *testing.T) {
 		t.Errorf("carol is assigned and must not be named: %q", detail)
 	}
 
+	// Assignments planned in the same run count as made: dave's own, or
+	// the whole group's. Each plan is a new walk (a new providerData).
+	for _, tc := range []struct {
+		name string
+		kind objectKind
+		id   string
+	}{
+		{"dave is assigned in this plan", declaredUser, userID(t, sb, "dave@example.com")},
+		{"the group is assigned in this plan", declaredGroup, groupID(t, sb, "Engineering")},
+	} {
+		walk := &groupPushResource{data: &providerData{okta: testOktaClient(t, sb), appID: sb.AppID()}}
+		if err := walk.data.declared.claim(tc.kind, tc.id, "planned"); err != nil {
+			t.Fatal(err)
+		}
+		diags := modifyPlanForCreate(t, walk, map[string]tftypes.Value{
+			"source_group_id": tftypes.NewValue(tftypes.String, groupID(t, sb, "Engineering")),
+			"project":         tftypes.NewValue(tftypes.String, "Checkout"),
+			"role":            tftypes.NewValue(tftypes.String, "Member"),
+		})
+		if len(diags) != 0 {
+			t.Errorf("%s: want no diagnostics, got %v", tc.name, diags)
+		}
+	}
+
 	// Everyone assigned: no warning.
 	diags = modifyPlanForCreate(t, r, map[string]tftypes.Value{
 		"source_group_id": tftypes.NewValue(tftypes.String, groupID(t, sb, "Data Science")),
