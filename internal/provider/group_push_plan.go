@@ -343,8 +343,9 @@ func (r *groupPushResource) checkOneToOne(ctx context.Context, source, target *o
 		switch {
 		case m.SourceGroupID == source.ID:
 			diags.AddAttributeError(path.Root("source_group_id"), "Group already pushed by another mapping",
-				fmt.Sprintf("Okta group %q (%s) is already pushed by group push mapping %s (to %s), which this Terraform "+
-					"configuration does not manage. Okta pushes a group to one Statsig group at most, so it cannot be linked again."+notAdopted+"\n\n"+
+				fmt.Sprintf("Okta group %q (%s) is already pushed by group push mapping %s (to %s), which this plan neither "+
+					"creates nor replaces. Okta pushes a group to one Statsig group at most, so it cannot be linked again."+notAdopted+"\n\n"+
+					"If another statsigokta_group_push of this configuration manages that mapping, remove this resource.\n\n"+
 					"To manage that mapping with Terraform, import it (and make the target in the configuration match it):\n\n"+
 					"  terraform import statsigokta_group_push.<name> %s\n\nor add an import block:\n\n"+
 					"  import {\n    to = statsigokta_group_push.<name>\n    id = %q\n  }\n\n"+

@@ -6,8 +6,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/sandbox"
 )
@@ -106,4 +112,127 @@ func TestAccSafety_pushRefusedAtPlan(t *testing.T) {
 			})
 		})
 	}
+}
+
+// pushPosts counts the successful creates of push mappings.
+func pushPosts(sb *sandbox.Sandbox) int {
+	return sb.CountRequests(func(r sandbox.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/group-push/mappings") && r.Status == http.StatusOK
+	})
+}
+
+// wait_for_push waits for Okta's asynchronous push; a wait that runs out
+// keeps the link in state, with a warning: the next plan is empty (no
+// replace, which would unlink and relink the group).
+func TestAccSafety_pushWait(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		delay     time.Duration // until Okta pushes
+		timeout   string
+		lastPush  knownvalue.Check
+		carolRole string // once the apply returns
+	}{
+		{name: "push within the timeout", delay: 2 * time.Second, timeout: "1m", lastPush: knownvalue.NotNull(), carolRole: "Member"},
+		{name: "the wait runs out", delay: time.Hour, timeout: "2s", lastPush: knownvalue.Null()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture(), PushDelay: tc.delay})
+			eng := groupID(t, sb, "Engineering")
+			addr := "statsigokta_group_push.eng"
+			config := providerConfig(sb) + fmt.Sprintf(`
+resource "statsigokta_group_push" "eng" {
+  source_group_id = %q
+  project         = "Checkout"
+  role            = "Member"
+  wait_for_push   = true
+  timeouts = {
+    create = %q
+  }
+}`, eng, tc.timeout)
+			acc.ParallelTest(t, acc.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkUnlinked(sb, "Statsig-Checkout-Member"),
+				Steps: []acc.TestStep{
+					{
+						Config: config,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(gPmID)),
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("last_push"), tc.lastPush),
+						},
+						Check: acc.ComposeAggregateTestCheckFunc(
+							checkMapping(t, sb, eng, "Statsig-Checkout-Member", "ACTIVE"),
+							checkProjectRole(sb, "carol@example.com", "Checkout", tc.carolRole),
+						),
+					},
+					{
+						// Not tainted: nothing to do, and no second create.
+						Config: config,
+						ConfigPlanChecks: acc.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+						Check: func(*terraform.State) error {
+							if n := pushPosts(sb); n != 1 {
+								return fmt.Errorf("%d mapping creates, want 1", n)
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// After a plan that refused a second link from one group, the first link is
+// untouched, plan is empty, and destroy works.
+func TestAccSafety_pushFailuresDoNotWedge(t *testing.T) {
+	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
+	eng := groupID(t, sb, "Engineering")
+	one := providerConfig(sb) + fmt.Sprintf(`
+resource "statsigokta_group_push" "a" {
+  source_group_id = %q
+  project         = "Checkout"
+  role            = "Member"
+}`, eng)
+	// The admin mistake: a second link from the same group, added later.
+	two := one + fmt.Sprintf(`
+resource "statsigokta_group_push" "b" {
+  source_group_id = %q
+  project         = "Checkout"
+  role            = "Admin"
+}`, eng)
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnlinked(sb, "Statsig-Checkout-Member", "Statsig-Checkout-Admin"),
+		Steps: []acc.TestStep{
+			{Config: one},
+			{Config: two, ExpectError: diagRE("Okta group pushed by two resources")},
+			{
+				// No write happened for b, and a is untouched.
+				Config: one,
+				ConfigPlanChecks: acc.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: func(*terraform.State) error {
+					if n := pushPosts(sb); n != 1 {
+						return fmt.Errorf("%d mapping creates, want 1", n)
+					}
+					return checkMapping(t, sb, eng, "Statsig-Checkout-Member", "ACTIVE")(nil)
+				},
+			},
+			{
+				// Terraform plans the configuration before a destroy too, so
+				// while it declares the group twice, destroy names the same
+				// mistake (and writes nothing)...
+				Config:      two,
+				Destroy:     true,
+				ExpectError: diagRE("Okta group pushed by two resources"),
+			},
+			{
+				// ...and once one declaration is gone, destroy unlinks.
+				Config:  one,
+				Destroy: true,
+			},
+		},
+	})
 }
