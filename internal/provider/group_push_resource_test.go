@@ -504,39 +504,49 @@ func (l *lostResponse) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// A create whose answer is lost is looked for, not repeated, so Okta never
-// gets a duplicate; the list's lag is waited out.
-func TestGroupPush_createNeverDuplicates(t *testing.T) {
+// A create whose answer is lost is looked for before it is repeated, so
+// Okta ends up with one mapping. When the list shows the lost create's
+// mapping within the first look, there is one POST; when the list lags
+// longer, the provider tries once more, Okta refuses that POST (the source is
+// pushed already), and a longer look finds the first one.
+func TestGroupPush_lostCreateAnswerMakesOneMapping(t *testing.T) {
 	for _, tc := range []struct {
-		name      string
-		lag       time.Duration
-		wantPosts int
+		name         string
+		lag          time.Duration
+		wantStatuses []int // of the POSTs, in order
 	}{
-		// The list shows the mapping within the first look.
-		{name: "short list lag", lag: 2 * time.Second, wantPosts: 1},
-		// The list lags longer: the second POST is refused as a duplicate
-		// of the first, which a longer look then finds.
-		{name: "long list lag", lag: 7 * time.Second, wantPosts: 2},
+		{name: "short list lag", lag: 2 * time.Second, wantStatuses: []int{http.StatusOK}},
+		{name: "long list lag", lag: 7 * time.Second, wantStatuses: []int{http.StatusOK, http.StatusBadRequest}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture(), MappingListLag: tc.lag})
-			data := &providerData{okta: testOktaClientWith(t, sb, &lostResponse{next: http.DefaultTransport}), appID: sb.AppID()}
+			lost := &lostResponse{next: http.DefaultTransport}
+			data := &providerData{okta: testOktaClientWith(t, sb, lost), appID: sb.AppID()}
 			r := &groupPushResource{data: data}
 			source, target := groupID(t, sb, "Engineering"), groupID(t, sb, "Statsig-Checkout-Admin")
 
-			m, _, err := r.createOrAdoptMapping(context.Background(), okta.CreateGroupPushMappingRequest{SourceGroupID: source, TargetGroupID: target, Status: "ACTIVE"})
+			m, adopted, err := r.createOrAdoptMapping(context.Background(), okta.CreateGroupPushMappingRequest{SourceGroupID: source, TargetGroupID: target, Status: "ACTIVE"})
 			if err != nil {
-				t.Fatalf("createMapping: %v", err)
+				t.Fatalf("createOrAdoptMapping: %v", err)
+			}
+			if !lost.lost {
+				t.Fatal("the first create's answer was never lost: the test did not test anything")
+			}
+			if adopted != nil {
+				t.Errorf("the provider's own lost create was reported as an adoption: %+v", adopted)
 			}
 			if ms := sb.PushMappings(); len(ms) != 1 || ms[0].ID != m.ID || ms[0].TargetGroupID != target {
 				t.Fatalf("want exactly the one mapping %s; sandbox has %+v", m.ID, ms)
 			}
-			posts := sb.CountRequests(func(r sandbox.Request) bool {
-				return r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/group-push/mappings")
-			})
-			if posts != tc.wantPosts {
-				t.Fatalf("%d POSTs, want %d", posts, tc.wantPosts)
+			var statuses []int
+			for _, req := range sb.Requests() {
+				if req.Method == http.MethodPost && strings.HasSuffix(req.Path, "/group-push/mappings") {
+					statuses = append(statuses, req.Status)
+				}
+			}
+			if fmt.Sprint(statuses) != fmt.Sprint(tc.wantStatuses) {
+				t.Fatalf("POST statuses %v, want %v", statuses, tc.wantStatuses)
 			}
 		})
 	}
