@@ -236,3 +236,59 @@ resource "statsigokta_group_push" "b" {
 		},
 	})
 }
+
+// The adoption age rule (adopt.go): an identical link made moments ago is
+// what an interrupted apply leaves, and is adopted without a second
+// mapping; the same link made long ago by hand is refused at plan time.
+func TestAccSafety_pushAdoptionAge(t *testing.T) {
+	for _, tc := range []struct {
+		mistake string
+		age     time.Duration // of the existing identical link
+		want    *regexp.Regexp
+	}{
+		{mistake: "rerun after an apply was killed once Okta had made the link", age: 0},
+		{mistake: "a link an admin made by hand long ago, now also written in Terraform", age: 2 * time.Hour,
+			want: diagRE("Group already pushed by another mapping", "only a link made moments ago", "too long ago")},
+	} {
+		t.Run(tc.mistake, func(t *testing.T) {
+			sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
+			eng, target := groupID(t, sb, "Engineering"), groupID(t, sb, "Statsig-Checkout-Member")
+			existing := sb.CreatePushMappingOutOfBand(eng, target, "ACTIVE")
+			sb.BackdateOutOfBand(tc.age)
+			config := providerConfig(sb) + fmt.Sprintf(`
+resource "statsigokta_group_push" "eng" {
+  source_group_id = %q
+  project         = "Checkout"
+  role            = "Member"
+}`, eng)
+			onlyExisting := func(*terraform.State) error {
+				if ms := sb.PushMappings(); len(ms) != 1 || ms[0].ID != existing {
+					return fmt.Errorf("want only the existing mapping %s; sandbox has %+v", existing, ms)
+				}
+				if n := pushPosts(sb); n != 0 {
+					return fmt.Errorf("%d successful mapping creates, want none", n)
+				}
+				return nil
+			}
+			step := acc.TestStep{Config: config, ExpectError: tc.want, Check: onlyExisting}
+			if tc.want == nil {
+				step.ConfigStateChecks = []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("statsigokta_group_push.eng", tfjsonpath.New("id"), knownvalue.StringExact(existing)),
+				}
+			} else {
+				t.Cleanup(func() {
+					if n := pushWrites(sb); n != 0 {
+						t.Errorf("the refused plan made %d push writes", n)
+					}
+					if err := onlyExisting(nil); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			acc.ParallelTest(t, acc.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []acc.TestStep{step},
+			})
+		})
+	}
+}
