@@ -95,6 +95,15 @@ func TestAccSafety_pushRefusedAtPlan(t *testing.T) {
 			want: diagRE("Ambiguous Statsig group name", `project "Growth-Core"`, `project "Growth" with team "Core"`, "target_group_id"),
 		},
 		{
+			mistake: "a push timeout of zero, which would end every wait at once",
+			config: push("a", eng, checkoutAdmin+`
+  wait_for_push = true
+  timeouts = {
+    create = "0s"
+  }`),
+			want: diagRE("Invalid timeouts.create", "must be a positive duration"),
+		},
+		{
 			mistake: "a hyphenated project whose group also reads as a team",
 			config: push("a", science, `project = "Growth-Core"
   role    = "Member"`),
