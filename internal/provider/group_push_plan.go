@@ -210,7 +210,9 @@ func (r *groupPushResource) resolveTarget(ctx context.Context, config groupPushM
 			return nil
 		}
 		if conflict := r.data.readingConflict(ctx, *group, config.Project.ValueString(), config.Team.ValueString(), diags); conflict != "" {
-			diags.AddAttributeError(path.Root("project"), "Ambiguous Statsig group name", conflict)
+			diags.AddAttributeError(path.Root("project"), "Ambiguous Statsig group name", conflict+
+				fmt.Sprintf(" It links none.\n\nIf this is the group you mean, set target_group_id = %q instead of "+
+					"project, team and role.", group.ID))
 			return nil
 		}
 		plan.TargetGroupID = types.StringValue(group.ID)

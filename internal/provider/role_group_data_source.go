@@ -154,6 +154,13 @@ func (d *roleGroupDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	cfg.Ambiguous = types.BoolValue(false)
 	if !byName {
+		if conflict := d.data.readingConflict(ctx, *group, cfg.Project.ValueString(), cfg.Team.ValueString(), &resp.Diagnostics); conflict != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("project"), "Ambiguous Statsig group name", conflict+
+				fmt.Sprintf(" If it is the group you mean, use its id, %s, for example as statsigokta_group_push.target_group_id.", group.ID))
+		}
+		if resp.Diagnostics.HasError() {
+			return
+		}
 		cfg.Team = stringOrNull(cfg.Team.ValueString())
 		resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 		return
@@ -179,7 +186,8 @@ func (d *roleGroupDataSource) Read(ctx context.Context, req datasource.ReadReque
 	entry, _ := parseRoleGroup(parser, *group)
 	cfg.Project, cfg.Role, cfg.Team, cfg.Ambiguous = entry.Project, entry.Role, entry.Team, entry.Ambiguous
 	if parsed.Ambiguous {
-		resp.Diagnostics.AddAttributeWarning(path.Root("name"), "Ambiguous Statsig group name", parsed.Note)
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Ambiguous Statsig group name", ambiguousName(parsed, group.ID))
+		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -131,7 +132,15 @@ func (d *roleGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		if !matchesFilter(parsed, cfg.Project, cfg.Role) {
 			continue
 		}
+		if parsed.Ambiguous && known(cfg.Project) {
+			// Whether the group belongs to the project is a guess.
+			resp.Diagnostics.AddAttributeError(path.Root("project"), "Ambiguous Statsig group name", ambiguousName(parsed, g.ID))
+			continue
+		}
 		cfg.Groups = append(cfg.Groups, entry)
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	sort.Slice(cfg.Groups, func(i, j int) bool { return cfg.Groups[i].Name.ValueString() < cfg.Groups[j].Name.ValueString() })
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)

@@ -63,12 +63,6 @@ data "statsigokta_role_groups" "web_members" {
   project = "Web-App Platform"
   role    = "Member"
 }
-data "statsigokta_role_groups" "mobile" {
-  project = "Mobile-iOS"
-}
-data "statsigokta_role_groups" "mobile_prefix" {
-  project = "Mobile"
-}
 data "statsigokta_role_groups" "analysts" {
   role  = "Analyst"
   roles = ["Analyst"]
@@ -91,20 +85,18 @@ data "statsigokta_role_groups" "all" {}
 					roleGroup("Statsig-Web-App Platform-Core UX-Member", "Web-App Platform", "Core UX", "Member", false),
 					roleGroup("Statsig-Web-App Platform-Member", "Web-App Platform", "", "Member", false),
 				})),
-				// Nothing proves whether "Mobile-iOS" is a project or project
-				// "Mobile" with team "iOS": reported, not guessed silently.
-				check("mobile", knownvalue.ListExact([]knownvalue.Check{
-					roleGroup("Statsig-Mobile-iOS-Admin", "Mobile-iOS", "", "Admin", true),
-					roleGroup("Statsig-Mobile-iOS-Member", "Mobile-iOS", "", "Member", true),
-				})),
-				statecheck.ExpectKnownValue("data.statsigokta_role_groups.mobile", tfjsonpath.New("groups").AtSliceIndex(0).AtMapKey("note"),
-					knownvalue.StringRegexp(regexp.MustCompile(`project "Mobile" with team "iOS"`))),
-				// The filter matches every reading of an ambiguous name.
-				check("mobile_prefix", knownvalue.ListSizeExact(2)),
 				check("analysts", knownvalue.ListExact([]knownvalue.Check{
 					roleGroup("Statsig-Data Platform-Analyst", "Data Platform", "", "Analyst", false),
 				})),
 				check("all", knownvalue.ListSizeExact(16)),
+				// Listed without a filter, an ambiguous name is reported, not resolved.
+				check("all", knownvalue.ListPartial(map[int]knownvalue.Check{
+					9: knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"name":      knownvalue.StringExact("Statsig-Mobile-iOS-Admin"),
+						"ambiguous": knownvalue.Bool(true),
+						"note":      knownvalue.StringRegexp(regexp.MustCompile(`project "Mobile" with team "iOS"`)),
+					}),
+				})),
 				// Without roles = ["Analyst"], the custom role is not recognised:
 				// the group is listed, unparsed, with a note saying why.
 				check("all", knownvalue.ListPartial(map[int]knownvalue.Check{
@@ -165,4 +157,22 @@ data "statsigokta_role_groups" "this" {
 			},
 		},
 	})
+}
+
+// A project filter that an ambiguous name matches only through a guess is
+// refused, showing the readings, rather than listing a group that may
+// belong to another project.
+func TestAccRoleGroupsDataSource_ambiguousFilter(t *testing.T) {
+	sb := newTestSandbox(t, sandbox.Options{Fixture: roleGroupFixture()})
+	var steps []resource.TestStep
+	for _, project := range []string{"Mobile-iOS", "Mobile"} {
+		steps = append(steps, resource.TestStep{
+			Config: providerConfig(sb) + fmt.Sprintf(`
+data "statsigokta_role_groups" "x" {
+  project = %q
+}`, project),
+			ExpectError: diagRE("Ambiguous Statsig group name", `"Statsig-Mobile-iOS-Admin" reads as project "Mobile-iOS", or as project "Mobile" with team "iOS"`),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }

@@ -138,9 +138,21 @@ func (d *providerData) readingConflict(ctx context.Context, group okta.Group, pr
 	}
 	return fmt.Sprintf("%q (%s) reads as %s: a hyphen separates a team from its project, team groups use the same "+
 		"roles (Admin, Member), and the app's other Statsig groups (or the Statsig Console) show that %s. The provider "+
-		"cannot tell which Statsig project or team Okta would push the members into, so it links none.\n\n"+
-		"If this is the group you mean, set target_group_id = %q instead of project, team and role.",
-		name, group.ID, strings.Join(alts, ", or as "), knownProjects(parsed.Known), group.ID)
+		"does not guess which Statsig project or team the group stands for.",
+		name, group.ID, strings.Join(alts, ", or as "), knownProjects(parsed.Known))
+}
+
+// ambiguousName explains a name that the app's groups and the Console do not
+// resolve (parsed.Ambiguous), and points to the group's id.
+func ambiguousName(parsed rolegroup.Parsed, id string) string {
+	alts := make([]string, len(parsed.Readings))
+	for i, rd := range parsed.Readings {
+		alts[i] = describeReading(rd)
+	}
+	return fmt.Sprintf("%q reads as %s: a hyphen separates a team from its project and team groups use the same roles "+
+		"(Admin, Member), and the app's other Statsig groups and the Statsig Console do not decide which. The provider "+
+		"does not guess which Statsig project or team the group stands for. If it is the group you mean, use its id, "+
+		"%s, for example as statsigokta_group_push.target_group_id.", parsed.Name, strings.Join(alts, ", or as "), id)
 }
 
 func describeReading(rd rolegroup.Reading) string {

@@ -95,6 +95,15 @@ func TestAccSafety_pushRefusedAtPlan(t *testing.T) {
 			want: diagRE("Ambiguous Statsig group name", `project "Growth-Core"`, `project "Growth" with team "Core"`, "target_group_id"),
 		},
 		{
+			mistake: "a role_group lookup of a team whose name is also a hyphenated project's group",
+			config: `data "statsigokta_role_group" "x" {
+  project = "Growth"
+  team    = "Core"
+  role    = "Member"
+}`,
+			want: diagRE("Ambiguous Statsig group name", `project "Growth-Core"`, `project "Growth" with team "Core"`, "use its id"),
+		},
+		{
 			mistake: "a push timeout of zero, which would end every wait at once",
 			config: push("a", eng, checkoutAdmin+`
   wait_for_push = true
