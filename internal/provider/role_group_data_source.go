@@ -48,7 +48,9 @@ func (d *roleGroupDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one Statsig group of the app, an `APP_GROUP` imported from Statsig, by `project` " +
 			"and `role` (and `team`), which name `Statsig-<project>[-<team>]-<role>`, or by its full `name`. Fails, " +
-			"with the closest existing names, when there is no such group.\n\nWhen looked up by `name`: " + parsingDescription,
+			"with the closest existing names, when there is no such group. Looked up by `project`, `team` and " +
+			"`role`, it also fails when the app's other groups show that the same name means another project or " +
+			"team (project `Growth-Core` as well as team `Core` of `Growth`).\n\nWhen looked up by `name`: " + parsingDescription,
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				Optional:            true,
@@ -81,8 +83,8 @@ func (d *roleGroupDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 			"ambiguous": schema.BoolAttribute{
 				Computed: true,
-				MarkdownDescription: "Whether a `name` could not be read into project and team with certainty; " +
-					"always false when looked up by `project` and `role`.",
+				MarkdownDescription: "Always false: a name that cannot be read into one project and team fails " +
+					"the read instead, showing its readings and the group's id.",
 			},
 			"member_count": schema.Int64Attribute{
 				Computed: true,

@@ -47,8 +47,10 @@ const parsingDescription = "Names are read without splitting on hyphens, since p
 	"role, and the rest is the project. Only `Admin` and `Member` exist for teams, so for those roles a rest " +
 	"with a hyphen could also be `<Project>-<Team>`: the provider decides with the project names the app's " +
 	"other groups prove (a group with a non-team role such as `Read Only`, or without a hyphen) and the " +
-	"Console API key's project. When that does not settle it, `ambiguous` is true, `project` holds the " +
-	"whole rest (or the longest known project), and `note` lists every reading."
+	"Console API key's project. When that does not settle it, the name is never resolved by a guess: a lookup " +
+	"that depends on its meaning (`statsigokta_role_group`, a `project` filter of `statsigokta_role_groups`) " +
+	"fails showing every reading and the group's id; an unfiltered listing reports it with `ambiguous` true " +
+	"and every reading in `note`."
 
 func (d *roleGroupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_role_groups"
@@ -62,8 +64,8 @@ func (d *roleGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 		Attributes: map[string]schema.Attribute{
 			"project": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Only groups of this project (exact name). An ambiguous name matches when any " +
-					"of its readings has this project.",
+				MarkdownDescription: "Only groups of this project (exact name). A name that could belong to this " +
+					"project or to another (see above) makes the read fail, showing its readings.",
 				Validators: []validator.String{namePartValidator{}},
 			},
 			"role": schema.StringAttribute{
