@@ -212,14 +212,14 @@ func (r *groupPushResource) findMapping(ctx context.Context, request okta.Create
 			}
 			return false, err
 		}
-		for i := range mappings {
-			if mappings[i].TargetGroupID != request.TargetGroupID {
-				return true, nil
-			}
-			found, err = r.data.readMapping(waitCtx, mappings[i].ID)
-			return true, err
+		switch {
+		case len(mappings) == 0:
+			return false, nil // the list may lag
+		case mappings[0].TargetGroupID != request.TargetGroupID:
+			return true, nil // pushed elsewhere: Okta keeps one mapping per source
 		}
-		return false, nil
+		found, err = r.data.readMapping(waitCtx, mappings[0].ID)
+		return true, err
 	})
 	if err != nil && ctx.Err() == nil && waitCtx.Err() != nil {
 		return nil, nil // waited long enough

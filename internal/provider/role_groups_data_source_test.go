@@ -28,7 +28,7 @@ func roleGroupFixture() *sandbox.Fixture {
 }
 
 // roleGroup is the expected entry of a parsed group; team "" means null.
-func roleGroup(name, project, team, role string, ambiguous bool) knownvalue.Check {
+func roleGroup(name, project, team, role string) knownvalue.Check {
 	var teamCheck knownvalue.Check = knownvalue.Null()
 	if team != "" {
 		teamCheck = knownvalue.StringExact(team)
@@ -39,7 +39,7 @@ func roleGroup(name, project, team, role string, ambiguous bool) knownvalue.Chec
 		"project":   knownvalue.StringExact(project),
 		"team":      teamCheck,
 		"role":      knownvalue.StringExact(role),
-		"ambiguous": knownvalue.Bool(ambiguous),
+		"ambiguous": knownvalue.Bool(false),
 	})
 }
 
@@ -73,20 +73,20 @@ data "statsigokta_role_groups" "all" {}
 				// "Checkout" is a project (it has a Read Only group), so
 				// Checkout-Growth reads as its team.
 				check("checkout", knownvalue.ListExact([]knownvalue.Check{
-					roleGroup("Statsig-Checkout-Admin", "Checkout", "", "Admin", false),
-					roleGroup("Statsig-Checkout-Growth-Admin", "Checkout", "Growth", "Admin", false),
-					roleGroup("Statsig-Checkout-Growth-Member", "Checkout", "Growth", "Member", false),
-					roleGroup("Statsig-Checkout-Member", "Checkout", "", "Member", false),
-					roleGroup("Statsig-Checkout-Read Only", "Checkout", "", "Read Only", false),
+					roleGroup("Statsig-Checkout-Admin", "Checkout", "", "Admin"),
+					roleGroup("Statsig-Checkout-Growth-Admin", "Checkout", "Growth", "Admin"),
+					roleGroup("Statsig-Checkout-Growth-Member", "Checkout", "Growth", "Member"),
+					roleGroup("Statsig-Checkout-Member", "Checkout", "", "Member"),
+					roleGroup("Statsig-Checkout-Read Only", "Checkout", "", "Read Only"),
 				})),
 				// Hyphens in the project name are kept; its Read Only group
 				// proves "Web-App Platform" is a project, not "Web" with a team.
 				check("web_members", knownvalue.ListExact([]knownvalue.Check{
-					roleGroup("Statsig-Web-App Platform-Core UX-Member", "Web-App Platform", "Core UX", "Member", false),
-					roleGroup("Statsig-Web-App Platform-Member", "Web-App Platform", "", "Member", false),
+					roleGroup("Statsig-Web-App Platform-Core UX-Member", "Web-App Platform", "Core UX", "Member"),
+					roleGroup("Statsig-Web-App Platform-Member", "Web-App Platform", "", "Member"),
 				})),
 				check("analysts", knownvalue.ListExact([]knownvalue.Check{
-					roleGroup("Statsig-Data Platform-Analyst", "Data Platform", "", "Analyst", false),
+					roleGroup("Statsig-Data Platform-Analyst", "Data Platform", "", "Analyst"),
 				})),
 				check("all", knownvalue.ListSizeExact(16)),
 				// Listed without a filter, an ambiguous name is reported, not resolved.
@@ -137,8 +137,8 @@ data "statsigokta_role_groups" "this" {
 				Config: config("Mobile-iOS"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.statsigokta_role_groups.this", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
-						roleGroup("Statsig-Mobile-iOS-Admin", "Mobile-iOS", "", "Admin", false),
-						roleGroup("Statsig-Mobile-iOS-Member", "Mobile-iOS", "", "Member", false),
+						roleGroup("Statsig-Mobile-iOS-Admin", "Mobile-iOS", "", "Admin"),
+						roleGroup("Statsig-Mobile-iOS-Member", "Mobile-iOS", "", "Member"),
 					})),
 					statecheck.ExpectKnownValue("data.statsigokta_role_groups.this", tfjsonpath.New("groups").AtSliceIndex(0).AtMapKey("note"),
 						knownvalue.StringRegexp(regexp.MustCompile(`Console API key's project`))),
@@ -148,10 +148,10 @@ data "statsigokta_role_groups" "this" {
 				Config: config("Data Platform"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.statsigokta_role_groups.this", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
-						roleGroup("Statsig-Data Platform-Admin", "Data Platform", "", "Admin", false),
-						roleGroup("Statsig-Data Platform-Analyst", "Data Platform", "", "Analyst", false),
-						roleGroup("Statsig-Data Platform-Member", "Data Platform", "", "Member", false),
-						roleGroup("Statsig-Data Platform-Read Only", "Data Platform", "", "Read Only", false),
+						roleGroup("Statsig-Data Platform-Admin", "Data Platform", "", "Admin"),
+						roleGroup("Statsig-Data Platform-Analyst", "Data Platform", "", "Analyst"),
+						roleGroup("Statsig-Data Platform-Member", "Data Platform", "", "Member"),
+						roleGroup("Statsig-Data Platform-Read Only", "Data Platform", "", "Read Only"),
 					})),
 				},
 			},

@@ -170,8 +170,8 @@ func (v *ContractValidator) ValidateResponse(req *http.Request, status int, head
 		return ValidateSCIMResponse(req.Method, req.URL.Path, status, body)
 	}
 	op := in.Route.Operation
-	if real, ok := realPushStatus(req, status, body); ok {
-		status = real
+	if specStatus, ok := realPushStatus(req, status, body); ok {
+		status = specStatus
 		if status == http.StatusNoContent {
 			return nil
 		}
