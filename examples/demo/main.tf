@@ -43,16 +43,20 @@ resource "statsigokta_group_assignment" "data_science" {
 
 # Push Groups: Okta pushes each group's members into a Statsig project role.
 # The plan shows the Statsig-<Project>-<Role> group each link resolves to.
+# Okta pushes asynchronously; wait_for_push makes the apply wait for the
+# members to reach Statsig, so the report below shows their roles.
 resource "statsigokta_group_push" "engineering_checkout" {
   source_group_id = statsigokta_group_assignment.engineering.group_id
   project         = "Checkout"
   role            = "Member"
+  wait_for_push   = true
 }
 
 resource "statsigokta_group_push" "data_science_platform" {
   source_group_id = statsigokta_group_assignment.data_science.group_id
   project         = "Data Platform"
   role            = "Analyst" # a custom Statsig role
+  wait_for_push   = true
 }
 
 variable "engineering_group_id" {

@@ -164,7 +164,7 @@ func planExisting[T any](ctx context.Context, d *providerData, c existingCheck[T
 		diags.AddError(describeAPIError("Could not check for an existing "+c.what, err))
 		return nil
 	}
-	d.planned.Store(c.key(), plannedExisting[T]{found})
+	d.found.Store(c.key(), plannedExisting[T]{found})
 	if found == nil {
 		return nil
 	}
@@ -188,7 +188,7 @@ func planExisting[T any](ctx context.Context, d *providerData, c existingCheck[T
 // or creates it.
 func createOrAdopt[T any](ctx context.Context, d *providerData, c existingCheck[T], create func(context.Context) (*T, error), diags *diag.Diagnostics) *T {
 	var found *T
-	if p, ok := d.planned.LoadAndDelete(c.key()); ok {
+	if p, ok := d.found.LoadAndDelete(c.key()); ok {
 		if planned, ok := p.(plannedExisting[T]); ok {
 			found = planned.found
 		}
@@ -242,34 +242,79 @@ func mappingAdoption(m *okta.GroupPushMapping, targetGroupID, status string) ado
 	return a
 }
 
-// adoptableMapping looks, after Okta refused a link because its source group
-// is pushed already, for that mapping, and returns it when it may be adopted.
-// Okta's list shows a new mapping only after a lag, so it looks for a while.
-func (r *groupPushResource) adoptableMapping(ctx context.Context, request okta.CreateGroupPushMappingRequest) (*okta.GroupPushMapping, adoption) {
-	deadline := time.Now().Add(2 * mappingListLagWait)
-	for {
-		mappings, err := r.data.okta.ListGroupPushMappings(ctx, r.data.appID, okta.ListGroupPushMappingsOptions{SourceGroupID: request.SourceGroupID})
-		if err != nil && !retryableReadError(err) {
-			return nil, adoption{}
+// createOrAdoptMapping makes the configured link, or takes over the one an
+// earlier attempt or an interrupted apply made. It is the one create path of
+// statsigokta_group_push:
+//
+//   - The client does not repeat this POST after a server error or a
+//     dropped connection, since the attempt may have been applied; this looks
+//     for its mapping before trying again, so a second one is never made.
+//   - A refusal after such an attempt can be Okta seeing that attempt's
+//     mapping, which its list may not show yet: it is looked for longer.
+//   - A refusal on the first attempt (the source is pushed already) adopts
+//     the mapping found only when mappingAdoption allows it; adopted then
+//     says so, for the warning.
+func (r *groupPushResource) createOrAdoptMapping(ctx context.Context, request okta.CreateGroupPushMappingRequest) (mapping *okta.GroupPushMapping, adopted *adoption, err error) {
+	uncertain := false // an earlier attempt may have made the mapping
+	for attempt := 0; attempt <= r.data.okta.MaxRetries(); attempt++ {
+		mapping, err = r.data.okta.CreateGroupPushMapping(ctx, r.data.appID, request)
+		if err == nil {
+			return mapping, nil, nil
 		}
-		if err == nil && len(mappings) > 0 {
-			for i := range mappings {
-				if mappings[i].TargetGroupID != request.TargetGroupID {
-					continue
-				}
-				// The list may be stale; GET is current.
-				current, err := r.data.okta.GetGroupPushMapping(ctx, r.data.appID, mappings[i].ID)
-				if err != nil {
-					return nil, adoption{}
-				}
-				if a := mappingAdoption(current, request.TargetGroupID, request.Status); a.refusal == "" {
-					return current, a
-				}
+		mayHaveApplied := writeMayHaveApplied(ctx, err)
+		if !mayHaveApplied && !okta.HasErrorCode(err, okta.ErrCodeValidation) {
+			return nil, nil, err
+		}
+		wait := mappingListLagWait
+		if !mayHaveApplied {
+			wait = 2 * mappingListLagWait
+		}
+		found, findErr := r.findMapping(ctx, request, wait)
+		switch {
+		case findErr != nil || found == nil:
+		case uncertain || mayHaveApplied:
+			return found, nil, nil // this apply's own attempt
+		default:
+			if a := mappingAdoption(found, request.TargetGroupID, request.Status); a.refusal == "" {
+				return found, &a, nil
 			}
-			return nil, adoption{}
+			return nil, nil, err
 		}
-		if time.Now().After(deadline) || sleepCtx(ctx, time.Second) != nil {
-			return nil, adoption{}
+		if !mayHaveApplied {
+			return nil, nil, err
 		}
+		uncertain = true
 	}
+	return nil, nil, err
+}
+
+// findMapping polls the list of the source group's mappings, for up to wait,
+// for one that links it to the requested target, and returns it as GET
+// reads it (the list may be stale). It stops early when the source is
+// pushed elsewhere: Okta keeps one mapping per source group.
+func (r *groupPushResource) findMapping(ctx context.Context, request okta.CreateGroupPushMappingRequest, wait time.Duration) (*okta.GroupPushMapping, error) {
+	waitCtx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	var found *okta.GroupPushMapping
+	err := poll(waitCtx, defaultPoll, func() (bool, error) {
+		mappings, err := r.data.okta.ListGroupPushMappings(waitCtx, r.data.appID, okta.ListGroupPushMappingsOptions{SourceGroupID: request.SourceGroupID})
+		if err != nil {
+			if retryableReadError(err) {
+				return false, nil
+			}
+			return false, err
+		}
+		switch {
+		case len(mappings) == 0:
+			return false, nil // the list may lag
+		case mappings[0].TargetGroupID != request.TargetGroupID:
+			return true, nil // pushed elsewhere: Okta keeps one mapping per source
+		}
+		found, err = r.data.readMapping(waitCtx, mappings[0].ID)
+		return true, err
+	})
+	if err != nil && ctx.Err() == nil && waitCtx.Err() != nil {
+		return nil, nil // waited long enough
+	}
+	return found, err
 }

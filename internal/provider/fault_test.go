@@ -330,7 +330,7 @@ func TestFaults_createTimedOutAfterApplyIsLookedUp(t *testing.T) {
 
 	push := &groupPushResource{data: &providerData{okta: client("/group-push/mappings"), appID: sb.AppID()}}
 	source, target := groupID(t, sb, "Engineering"), groupID(t, sb, "Statsig-Checkout-Admin")
-	m, err := push.createMapping(ctx, okta.CreateGroupPushMappingRequest{SourceGroupID: source, TargetGroupID: target, Status: "ACTIVE"})
+	m, _, err := push.createOrAdoptMapping(ctx, okta.CreateGroupPushMappingRequest{SourceGroupID: source, TargetGroupID: target, Status: "ACTIVE"})
 	if err != nil {
 		t.Fatalf("createMapping after a timeout: %v", err)
 	}

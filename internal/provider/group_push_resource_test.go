@@ -129,6 +129,7 @@ resource "statsigokta_group_push" "eng" {
   project         = "Checkout"
   role            = "Member"
   status          = %q
+  wait_for_push   = true
 }`, eng, status)
 	}
 	acc.ParallelTest(t, acc.TestCase{
@@ -163,6 +164,8 @@ resource "statsigokta_group_push" "eng" {
 				ResourceName:      addr,
 				ImportState:       true,
 				ImportStateVerify: true,
+				// A create-time setting, not something Okta records.
+				ImportStateVerifyIgnore: []string{"wait_for_push"},
 			},
 			{
 				// By the id of the pushed Okta group.
@@ -170,6 +173,8 @@ resource "statsigokta_group_push" "eng" {
 				ImportState:       true,
 				ImportStateId:     eng,
 				ImportStateVerify: true,
+				// A create-time setting, not something Okta records.
+				ImportStateVerifyIgnore: []string{"wait_for_push"},
 			},
 			{
 				Config: config("INACTIVE"),
@@ -280,6 +285,9 @@ resource "statsigokta_group_push" "eng" {
 				ResourceName:      "statsigokta_group_push.eng",
 				ImportState:       true,
 				ImportStateVerify: true,
+				// Okta pushed after the create returned (wait_for_push is off): the
+				// state then had no last_push, and the import reads the one Okta has now.
+				ImportStateVerifyIgnore: []string{"last_push"},
 			},
 			{
 				// Another target replaces the mapping; the team group stays.
@@ -338,11 +346,6 @@ func TestAccGroupPush_planTimeChecks(t *testing.T) {
 			name: "project typo",
 			body: fmt.Sprintf("source_group_id = %q\nproject = \"Chekout\"\nrole = \"Admin\"", eng),
 			want: `(?s)"Statsig-Chekout-Admin".*Did you mean:\s+- "Statsig-Checkout-Admin"`,
-		},
-		{
-			name: "team role that teams do not have",
-			body: fmt.Sprintf("source_group_id = %q\nproject = \"Checkout\"\nteam = \"Growth\"\nrole = \"Read Only\"", eng),
-			want: `(?s)"Statsig-Checkout-Growth-Read Only".*Team groups exist only for the roles "Admin" and "Member"`,
 		},
 		{
 			name: "source already pushed",
@@ -501,39 +504,49 @@ func (l *lostResponse) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// A create whose answer is lost is looked for, not repeated, so Okta never
-// gets a duplicate; the list's lag is waited out.
-func TestGroupPush_createNeverDuplicates(t *testing.T) {
+// A create whose answer is lost is looked for before it is repeated, so
+// Okta ends up with one mapping. When the list shows the lost create's
+// mapping within the first look, there is one POST; when the list lags
+// longer, the provider tries once more, Okta refuses that POST (the source is
+// pushed already), and a longer look finds the first one.
+func TestGroupPush_lostCreateAnswerMakesOneMapping(t *testing.T) {
 	for _, tc := range []struct {
-		name      string
-		lag       time.Duration
-		wantPosts int
+		name         string
+		lag          time.Duration
+		wantStatuses []int // of the POSTs, in order
 	}{
-		// The list shows the mapping within the first look.
-		{name: "short list lag", lag: 2 * time.Second, wantPosts: 1},
-		// The list lags longer: the second POST is refused as a duplicate
-		// of the first, which a longer look then finds.
-		{name: "long list lag", lag: 7 * time.Second, wantPosts: 2},
+		{name: "short list lag", lag: 2 * time.Second, wantStatuses: []int{http.StatusOK}},
+		{name: "long list lag", lag: 7 * time.Second, wantStatuses: []int{http.StatusOK, http.StatusBadRequest}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture(), MappingListLag: tc.lag})
-			data := &providerData{okta: testOktaClientWith(t, sb, &lostResponse{next: http.DefaultTransport}), appID: sb.AppID()}
+			lost := &lostResponse{next: http.DefaultTransport}
+			data := &providerData{okta: testOktaClientWith(t, sb, lost), appID: sb.AppID()}
 			r := &groupPushResource{data: data}
 			source, target := groupID(t, sb, "Engineering"), groupID(t, sb, "Statsig-Checkout-Admin")
 
-			m, err := r.createMapping(context.Background(), okta.CreateGroupPushMappingRequest{SourceGroupID: source, TargetGroupID: target, Status: "ACTIVE"})
+			m, adopted, err := r.createOrAdoptMapping(context.Background(), okta.CreateGroupPushMappingRequest{SourceGroupID: source, TargetGroupID: target, Status: "ACTIVE"})
 			if err != nil {
-				t.Fatalf("createMapping: %v", err)
+				t.Fatalf("createOrAdoptMapping: %v", err)
+			}
+			if !lost.lost {
+				t.Fatal("the first create's answer was never lost: the test did not test anything")
+			}
+			if adopted != nil {
+				t.Errorf("the provider's own lost create was reported as an adoption: %+v", adopted)
 			}
 			if ms := sb.PushMappings(); len(ms) != 1 || ms[0].ID != m.ID || ms[0].TargetGroupID != target {
 				t.Fatalf("want exactly the one mapping %s; sandbox has %+v", m.ID, ms)
 			}
-			posts := sb.CountRequests(func(r sandbox.Request) bool {
-				return r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/group-push/mappings")
-			})
-			if posts != tc.wantPosts {
-				t.Fatalf("%d POSTs, want %d", posts, tc.wantPosts)
+			var statuses []int
+			for _, req := range sb.Requests() {
+				if req.Method == http.MethodPost && strings.HasSuffix(req.Path, "/group-push/mappings") {
+					statuses = append(statuses, req.Status)
+				}
+			}
+			if fmt.Sprint(statuses) != fmt.Sprint(tc.wantStatuses) {
+				t.Fatalf("POST statuses %v, want %v", statuses, tc.wantStatuses)
 			}
 		})
 	}
@@ -566,6 +579,30 @@ func TestGroupPush_planWarnsAboutUnassignedMembers(t *testing.T) {
 	}
 	if strings.Contains(detail, "carol@example.com") {
 		t.Errorf("carol is assigned and must not be named: %q", detail)
+	}
+
+	// Assignments planned in the same run count as made: dave's own, or
+	// the whole group's. Each plan is a new walk (a new providerData).
+	for _, tc := range []struct {
+		name string
+		kind objectKind
+		id   string
+	}{
+		{"dave is assigned in this plan", declaredUser, userID(t, sb, "dave@example.com")},
+		{"the group is assigned in this plan", declaredGroup, groupID(t, sb, "Engineering")},
+	} {
+		walk := &groupPushResource{data: &providerData{okta: testOktaClient(t, sb), appID: sb.AppID()}}
+		if err := walk.data.declared.claim(tc.kind, tc.id, "planned"); err != nil {
+			t.Fatal(err)
+		}
+		diags := modifyPlanForCreate(t, walk, map[string]tftypes.Value{
+			"source_group_id": tftypes.NewValue(tftypes.String, groupID(t, sb, "Engineering")),
+			"project":         tftypes.NewValue(tftypes.String, "Checkout"),
+			"role":            tftypes.NewValue(tftypes.String, "Member"),
+		})
+		if len(diags) != 0 {
+			t.Errorf("%s: want no diagnostics, got %v", tc.name, diags)
+		}
 	}
 
 	// Everyone assigned: no warning.

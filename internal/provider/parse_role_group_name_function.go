@@ -37,10 +37,10 @@ func (f *parseRoleGroupNameFunction) Definition(_ context.Context, _ function.De
 			"object with `project`, `role`, `team` (null for a project group) and `ambiguous`. The name is never split " +
 			"on hyphens: after `Statsig-`, the longest known role suffix is the role (`Admin`, `Member`, `Read Only`, " +
 			"`Owner`, or one of `roles`), and the rest is the project. Only `Admin` and `Member` exist for teams, so for " +
-			"those roles a rest containing a hyphen could also be `<project>-<team>`; the function cannot tell and " +
-			"returns `ambiguous = true` with the whole rest as `project` and a null `team`. The " +
-			"`statsigokta_role_groups` data source resolves such names from the app's other groups. Fails for a name " +
-			"that does not start with `Statsig-` or end with a known role. Needs Terraform 1.8 or OpenTofu 1.7.",
+			"those roles a rest containing a hyphen could also be `<project>-<team>`: the function sees only the name, " +
+			"so it fails for such a name rather than guess (`ambiguous` is always false). The " +
+			"`statsigokta_role_group` data source decides such names from the app's other groups. Fails also for a " +
+			"name that does not start with `Statsig-` or end with a known role. Needs Terraform 1.8 or OpenTofu 1.7.",
 		Parameters: []function.Parameter{
 			function.StringParameter{
 				Name:                "name",
@@ -84,6 +84,14 @@ func (f *parseRoleGroupNameFunction) Run(ctx context.Context, req function.RunRe
 			text += " (pass custom roles in the second argument)"
 		}
 		resp.Error = function.NewArgumentFuncError(0, text)
+		return
+	}
+	if parsed.Ambiguous {
+		// Without the app's other groups nothing can decide; a guess could
+		// name the wrong project.
+		resp.Error = function.NewArgumentFuncError(0, fmt.Sprintf("%s (the function sees only the name; the "+
+			"statsigokta_role_group data source decides from the app's other groups, or fails the same way)",
+			ambiguousName(parsed, "shown by the statsigokta_role_groups data source")))
 		return
 	}
 	result, diags := types.ObjectValue(parsedRoleGroupAttrTypes, map[string]attr.Value{

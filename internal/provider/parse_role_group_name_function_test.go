@@ -35,9 +35,6 @@ func TestAccParseRoleGroupNameFunction(t *testing.T) {
 output "hyphenated_project" {
   value = provider::statsigokta::parse_role_group_name("Statsig-Web-App Platform-Read Only", [])
 }
-output "team_or_project" {
-  value = provider::statsigokta::parse_role_group_name("Statsig-Checkout-Growth-Member", [])
-}
 output "custom_role" {
   value = provider::statsigokta::parse_role_group_name("Statsig-Data Platform-Analyst", ["Analyst"])
 }
@@ -46,11 +43,15 @@ output "round_trip" {
 }`,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("hyphenated_project", parsedOutput("Web-App Platform", "", "Read Only", false)),
-					// Alone, the function cannot tell a team from a hyphenated project.
-					statecheck.ExpectKnownOutputValue("team_or_project", parsedOutput("Checkout-Growth", "", "Member", true)),
 					statecheck.ExpectKnownOutputValue("custom_role", parsedOutput("Data Platform", "", "Analyst", false)),
 					statecheck.ExpectKnownOutputValue("round_trip", knownvalue.StringExact("Checkout")),
 				},
+			},
+			{
+				// Alone, the function cannot tell a team from a hyphenated
+				// project, so it refuses to guess.
+				Config:      `output "x" { value = provider::statsigokta::parse_role_group_name("Statsig-Checkout-Growth-Member", []) }`,
+				ExpectError: regexp.MustCompile(`(?s)reads\s+as\s+project\s+"Checkout-Growth",\s+or\s+as\s+project\s+"Checkout"\s+with\s+team\s+"Growth"`),
 			},
 			{
 				Config:      `output "x" { value = provider::statsigokta::parse_role_group_name("Engineering", []) }`,
@@ -74,16 +75,21 @@ func TestParseRoleGroupNameFunctionRun(t *testing.T) {
 	}
 	// roles = null works on Terraform; OpenTofu 1.12 drops null arguments before
 	// they reach the provider, so the acceptance test passes [] instead.
-	got, err := runFunction(t, NewParseRoleGroupNameFunction(), types.StringValue("Statsig-Checkout-Growth-Member"), types.ListNull(types.StringType))
+	got, err := runFunction(t, NewParseRoleGroupNameFunction(), types.StringValue("Statsig-Checkout-Member"), types.ListNull(types.StringType))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := types.ObjectValueMust(parsedRoleGroupAttrTypes, map[string]attr.Value{
-		"project": types.StringValue("Checkout-Growth"), "team": types.StringNull(),
-		"role": types.StringValue("Member"), "ambiguous": types.BoolValue(true),
+		"project": types.StringValue("Checkout"), "team": types.StringNull(),
+		"role": types.StringValue("Member"), "ambiguous": types.BoolValue(false),
 	})
 	if !got.Equal(want) {
 		t.Errorf("got %v, want %v", got, want)
+	}
+	// A team role after a hyphenated rest reads two ways: refused, not guessed.
+	_, err = runFunction(t, NewParseRoleGroupNameFunction(), types.StringValue("Statsig-Checkout-Growth-Member"), types.ListNull(types.StringType))
+	if err == nil || *err.FunctionArgument != 0 || !strings.Contains(err.Text, `project "Checkout" with team "Growth"`) {
+		t.Errorf("an ambiguous name must fail on argument 0, showing both readings: %v", err)
 	}
 	got, err = runFunction(t, NewParseRoleGroupNameFunction(), types.StringValue("Statsig-Data Platform-Analyst"), roles("Analyst"))
 	if err != nil || !strings.Contains(got.String(), `"role":"Analyst"`) {

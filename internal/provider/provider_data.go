@@ -31,11 +31,14 @@ type providerData struct {
 	// declared records which Okta object each instance planned in this
 	// walk names (declarations.go).
 	declared declarations
-	// planned holds what ModifyPlan found in Okta where a create is
+	// found holds what ModifyPlan found in Okta where a create is
 	// planned, for that instance's Create in the same walk (adopt.go).
-	planned sync.Map
+	found sync.Map
 
 	appFeatures []string // the app's provisioning features, once checkApp has run
+	// planned records the push mappings this walk's plan replaces or
+	// destroys (group_push_plan.go).
+	planned plannedMappings
 
 	appOnce     sync.Once
 	appErrors   diag.Diagnostics

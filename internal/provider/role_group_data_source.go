@@ -48,7 +48,9 @@ func (d *roleGroupDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one Statsig group of the app, an `APP_GROUP` imported from Statsig, by `project` " +
 			"and `role` (and `team`), which name `Statsig-<project>[-<team>]-<role>`, or by its full `name`. Fails, " +
-			"with the closest existing names, when there is no such group.\n\nWhen looked up by `name`: " + parsingDescription,
+			"with the closest existing names, when there is no such group. Looked up by `project`, `team` and " +
+			"`role`, it also fails when the app's other groups show that the same name means another project or " +
+			"team (project `Growth-Core` as well as team `Core` of `Growth`).\n\nWhen looked up by `name`: " + parsingDescription,
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				Optional:            true,
@@ -81,8 +83,8 @@ func (d *roleGroupDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 			"ambiguous": schema.BoolAttribute{
 				Computed: true,
-				MarkdownDescription: "Whether a `name` could not be read into project and team with certainty; " +
-					"always false when looked up by `project` and `role`.",
+				MarkdownDescription: "Always false: a name that cannot be read into one project and team fails " +
+					"the read instead, showing its readings and the group's id.",
 			},
 			"member_count": schema.Int64Attribute{
 				Computed: true,
@@ -154,6 +156,13 @@ func (d *roleGroupDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	cfg.Ambiguous = types.BoolValue(false)
 	if !byName {
+		if conflict := d.data.readingConflict(ctx, *group, cfg.Project.ValueString(), cfg.Team.ValueString(), &resp.Diagnostics); conflict != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("project"), "Ambiguous Statsig group name", conflict+
+				fmt.Sprintf(" If it is the group you mean, use its id, %s, for example as statsigokta_group_push.target_group_id.", group.ID))
+		}
+		if resp.Diagnostics.HasError() {
+			return
+		}
 		cfg.Team = stringOrNull(cfg.Team.ValueString())
 		resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 		return
@@ -179,7 +188,8 @@ func (d *roleGroupDataSource) Read(ctx context.Context, req datasource.ReadReque
 	entry, _ := parseRoleGroup(parser, *group)
 	cfg.Project, cfg.Role, cfg.Team, cfg.Ambiguous = entry.Project, entry.Role, entry.Team, entry.Ambiguous
 	if parsed.Ambiguous {
-		resp.Diagnostics.AddAttributeWarning(path.Root("name"), "Ambiguous Statsig group name", parsed.Note)
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Ambiguous Statsig group name", ambiguousName(parsed, group.ID))
+		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

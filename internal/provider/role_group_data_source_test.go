@@ -41,6 +41,15 @@ data "statsigokta_role_group" "x" {
 				ExpectError: regexp.MustCompile(`(?s)Cannot read the group name.*"Analyst" is a custom Statsig\s+role`),
 			},
 			{
+				// Nothing tells project "Mobile-iOS" from project "Mobile" with
+				// team "iOS": refused, with both readings and the group's id.
+				Config: providerConfig(sb) + `
+data "statsigokta_role_group" "ambiguous" {
+  name = "Statsig-Mobile-iOS-Admin"
+}`,
+				ExpectError: diagRE("Ambiguous Statsig group name", `project "Mobile-iOS", or as project "Mobile" with team "iOS"`, "use its id"),
+			},
+			{
 				Config: providerConfig(sb) + `
 data "statsigokta_role_group" "x" {
   name    = "Statsig-Checkout-Admin"
@@ -63,9 +72,6 @@ data "statsigokta_role_group" "team" {
 data "statsigokta_role_group" "by_name" {
   name = "Statsig-Web-App Platform-Core UX-Member"
 }
-data "statsigokta_role_group" "ambiguous" {
-  name = "Statsig-Mobile-iOS-Admin"
-}
 data "statsigokta_role_group" "custom" {
   name  = "Statsig-Data Platform-Analyst"
   roles = ["Analyst"]
@@ -84,9 +90,6 @@ data "statsigokta_role_group" "custom" {
 					expect("by_name", "team", knownvalue.StringExact("Core UX")),
 					expect("by_name", "role", knownvalue.StringExact("Member")),
 					expect("by_name", "ambiguous", knownvalue.Bool(false)),
-					expect("ambiguous", "project", knownvalue.StringExact("Mobile-iOS")),
-					expect("ambiguous", "team", knownvalue.Null()),
-					expect("ambiguous", "ambiguous", knownvalue.Bool(true)),
 					expect("custom", "project", knownvalue.StringExact("Data Platform")),
 					expect("custom", "role", knownvalue.StringExact("Analyst")),
 				},

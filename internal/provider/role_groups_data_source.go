@@ -2,18 +2,15 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"slices"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/rolegroup"
 )
 
@@ -50,8 +47,10 @@ const parsingDescription = "Names are read without splitting on hyphens, since p
 	"role, and the rest is the project. Only `Admin` and `Member` exist for teams, so for those roles a rest " +
 	"with a hyphen could also be `<Project>-<Team>`: the provider decides with the project names the app's " +
 	"other groups prove (a group with a non-team role such as `Read Only`, or without a hyphen) and the " +
-	"Console API key's project. When that does not settle it, `ambiguous` is true, `project` holds the " +
-	"whole rest (or the longest known project), and `note` lists every reading."
+	"Console API key's project. When that does not settle it, the name is never resolved by a guess: a lookup " +
+	"that depends on its meaning (`statsigokta_role_group`, a `project` filter of `statsigokta_role_groups`) " +
+	"fails showing every reading and the group's id; an unfiltered listing reports it with `ambiguous` true " +
+	"and every reading in `note`."
 
 func (d *roleGroupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_role_groups"
@@ -65,8 +64,8 @@ func (d *roleGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 		Attributes: map[string]schema.Attribute{
 			"project": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Only groups of this project (exact name). An ambiguous name matches when any " +
-					"of its readings has this project.",
+				MarkdownDescription: "Only groups of this project (exact name). A name that could belong to this " +
+					"project or to another (see above) makes the read fail, showing its readings.",
 				Validators: []validator.String{namePartValidator{}},
 			},
 			"role": schema.StringAttribute{
@@ -135,67 +134,18 @@ func (d *roleGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		if !matchesFilter(parsed, cfg.Project, cfg.Role) {
 			continue
 		}
+		if parsed.Ambiguous && known(cfg.Project) {
+			// Whether the group belongs to the project is a guess.
+			resp.Diagnostics.AddAttributeError(path.Root("project"), "Ambiguous Statsig group name", ambiguousName(parsed, g.ID))
+			continue
+		}
 		cfg.Groups = append(cfg.Groups, entry)
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	sort.Slice(cfg.Groups, func(i, j int) bool { return cfg.Groups[i].Name.ValueString() < cfg.Groups[j].Name.ValueString() })
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
-}
-
-// roleGroupParser returns a parser that knows the built-in roles, the custom
-// roles configured, and (with a Console API key) the key's project and
-// roles, and has learnt the projects the app's group names prove.
-func (d *providerData) roleGroupParser(ctx context.Context, rolesList types.List, groups []okta.Group, diags *diag.Diagnostics) *rolegroup.Parser {
-	var roles []string
-	if !rolesList.IsNull() && !rolesList.IsUnknown() {
-		diags.Append(rolesList.ElementsAs(ctx, &roles, false)...)
-	}
-	projects := map[string]string{}
-	if d.statsig != nil && d.statsig.HasConsole() {
-		consoleRoles, err := d.statsig.ListRoles(ctx)
-		if err == nil {
-			for _, r := range consoleRoles {
-				roles = append(roles, r.Name)
-			}
-		}
-		company, companyErr := d.statsig.GetCompany(ctx)
-		if companyErr == nil && company.CompanyName != "" {
-			projects[company.CompanyName] = "the Statsig Console API key's project"
-		}
-		if err := errors.Join(err, companyErr); err != nil {
-			diags.AddWarning("Could not read roles from the Statsig Console API",
-				fmt.Sprintf("Group names are read with the built-in roles and the roles argument only: %v", err))
-		}
-	}
-	parser := rolegroup.NewParser(roles, projects)
-	parser.LearnProjects(groupNames(groups))
-	return parser
-}
-
-func groupNames(groups []okta.Group) []string {
-	names := make([]string, len(groups))
-	for i, g := range groups {
-		names[i] = g.Profile.Name
-	}
-	return names
-}
-
-// parseRoleGroup reads one group into a list entry. A name with no known
-// role is kept, with a null role and a note, rather than failing the read.
-func parseRoleGroup(parser *rolegroup.Parser, g okta.Group) (roleGroupEntry, rolegroup.Parsed) {
-	entry := roleGroupEntry{ID: types.StringValue(g.ID), Name: types.StringValue(g.Profile.Name)}
-	parsed, err := parser.Parse(g.Profile.Name)
-	if err != nil {
-		entry.Project, entry.Role, entry.Team = types.StringNull(), types.StringNull(), types.StringNull()
-		entry.Ambiguous = types.BoolValue(true)
-		entry.Note = types.StringValue(err.Error() + ".")
-		return entry, parsed
-	}
-	entry.Project = types.StringValue(parsed.Project)
-	entry.Role = types.StringValue(parsed.Role)
-	entry.Team = stringOrNull(parsed.Team)
-	entry.Ambiguous = types.BoolValue(parsed.Ambiguous)
-	entry.Note = stringOrNull(parsed.Note)
-	return entry, parsed
 }
 
 // matchesFilter applies the project and role filters; an ambiguous name

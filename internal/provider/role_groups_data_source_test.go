@@ -28,7 +28,7 @@ func roleGroupFixture() *sandbox.Fixture {
 }
 
 // roleGroup is the expected entry of a parsed group; team "" means null.
-func roleGroup(name, project, team, role string, ambiguous bool) knownvalue.Check {
+func roleGroup(name, project, team, role string) knownvalue.Check {
 	var teamCheck knownvalue.Check = knownvalue.Null()
 	if team != "" {
 		teamCheck = knownvalue.StringExact(team)
@@ -39,7 +39,7 @@ func roleGroup(name, project, team, role string, ambiguous bool) knownvalue.Chec
 		"project":   knownvalue.StringExact(project),
 		"team":      teamCheck,
 		"role":      knownvalue.StringExact(role),
-		"ambiguous": knownvalue.Bool(ambiguous),
+		"ambiguous": knownvalue.Bool(false),
 	})
 }
 
@@ -63,12 +63,6 @@ data "statsigokta_role_groups" "web_members" {
   project = "Web-App Platform"
   role    = "Member"
 }
-data "statsigokta_role_groups" "mobile" {
-  project = "Mobile-iOS"
-}
-data "statsigokta_role_groups" "mobile_prefix" {
-  project = "Mobile"
-}
 data "statsigokta_role_groups" "analysts" {
   role  = "Analyst"
   roles = ["Analyst"]
@@ -79,32 +73,30 @@ data "statsigokta_role_groups" "all" {}
 				// "Checkout" is a project (it has a Read Only group), so
 				// Checkout-Growth reads as its team.
 				check("checkout", knownvalue.ListExact([]knownvalue.Check{
-					roleGroup("Statsig-Checkout-Admin", "Checkout", "", "Admin", false),
-					roleGroup("Statsig-Checkout-Growth-Admin", "Checkout", "Growth", "Admin", false),
-					roleGroup("Statsig-Checkout-Growth-Member", "Checkout", "Growth", "Member", false),
-					roleGroup("Statsig-Checkout-Member", "Checkout", "", "Member", false),
-					roleGroup("Statsig-Checkout-Read Only", "Checkout", "", "Read Only", false),
+					roleGroup("Statsig-Checkout-Admin", "Checkout", "", "Admin"),
+					roleGroup("Statsig-Checkout-Growth-Admin", "Checkout", "Growth", "Admin"),
+					roleGroup("Statsig-Checkout-Growth-Member", "Checkout", "Growth", "Member"),
+					roleGroup("Statsig-Checkout-Member", "Checkout", "", "Member"),
+					roleGroup("Statsig-Checkout-Read Only", "Checkout", "", "Read Only"),
 				})),
 				// Hyphens in the project name are kept; its Read Only group
 				// proves "Web-App Platform" is a project, not "Web" with a team.
 				check("web_members", knownvalue.ListExact([]knownvalue.Check{
-					roleGroup("Statsig-Web-App Platform-Core UX-Member", "Web-App Platform", "Core UX", "Member", false),
-					roleGroup("Statsig-Web-App Platform-Member", "Web-App Platform", "", "Member", false),
+					roleGroup("Statsig-Web-App Platform-Core UX-Member", "Web-App Platform", "Core UX", "Member"),
+					roleGroup("Statsig-Web-App Platform-Member", "Web-App Platform", "", "Member"),
 				})),
-				// Nothing proves whether "Mobile-iOS" is a project or project
-				// "Mobile" with team "iOS": reported, not guessed silently.
-				check("mobile", knownvalue.ListExact([]knownvalue.Check{
-					roleGroup("Statsig-Mobile-iOS-Admin", "Mobile-iOS", "", "Admin", true),
-					roleGroup("Statsig-Mobile-iOS-Member", "Mobile-iOS", "", "Member", true),
-				})),
-				statecheck.ExpectKnownValue("data.statsigokta_role_groups.mobile", tfjsonpath.New("groups").AtSliceIndex(0).AtMapKey("note"),
-					knownvalue.StringRegexp(regexp.MustCompile(`project "Mobile" with team "iOS"`))),
-				// The filter matches every reading of an ambiguous name.
-				check("mobile_prefix", knownvalue.ListSizeExact(2)),
 				check("analysts", knownvalue.ListExact([]knownvalue.Check{
-					roleGroup("Statsig-Data Platform-Analyst", "Data Platform", "", "Analyst", false),
+					roleGroup("Statsig-Data Platform-Analyst", "Data Platform", "", "Analyst"),
 				})),
 				check("all", knownvalue.ListSizeExact(16)),
+				// Listed without a filter, an ambiguous name is reported, not resolved.
+				check("all", knownvalue.ListPartial(map[int]knownvalue.Check{
+					9: knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"name":      knownvalue.StringExact("Statsig-Mobile-iOS-Admin"),
+						"ambiguous": knownvalue.Bool(true),
+						"note":      knownvalue.StringRegexp(regexp.MustCompile(`project "Mobile" with team "iOS"`)),
+					}),
+				})),
 				// Without roles = ["Analyst"], the custom role is not recognised:
 				// the group is listed, unparsed, with a note saying why.
 				check("all", knownvalue.ListPartial(map[int]knownvalue.Check{
@@ -145,8 +137,8 @@ data "statsigokta_role_groups" "this" {
 				Config: config("Mobile-iOS"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.statsigokta_role_groups.this", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
-						roleGroup("Statsig-Mobile-iOS-Admin", "Mobile-iOS", "", "Admin", false),
-						roleGroup("Statsig-Mobile-iOS-Member", "Mobile-iOS", "", "Member", false),
+						roleGroup("Statsig-Mobile-iOS-Admin", "Mobile-iOS", "", "Admin"),
+						roleGroup("Statsig-Mobile-iOS-Member", "Mobile-iOS", "", "Member"),
 					})),
 					statecheck.ExpectKnownValue("data.statsigokta_role_groups.this", tfjsonpath.New("groups").AtSliceIndex(0).AtMapKey("note"),
 						knownvalue.StringRegexp(regexp.MustCompile(`Console API key's project`))),
@@ -156,13 +148,31 @@ data "statsigokta_role_groups" "this" {
 				Config: config("Data Platform"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.statsigokta_role_groups.this", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
-						roleGroup("Statsig-Data Platform-Admin", "Data Platform", "", "Admin", false),
-						roleGroup("Statsig-Data Platform-Analyst", "Data Platform", "", "Analyst", false),
-						roleGroup("Statsig-Data Platform-Member", "Data Platform", "", "Member", false),
-						roleGroup("Statsig-Data Platform-Read Only", "Data Platform", "", "Read Only", false),
+						roleGroup("Statsig-Data Platform-Admin", "Data Platform", "", "Admin"),
+						roleGroup("Statsig-Data Platform-Analyst", "Data Platform", "", "Analyst"),
+						roleGroup("Statsig-Data Platform-Member", "Data Platform", "", "Member"),
+						roleGroup("Statsig-Data Platform-Read Only", "Data Platform", "", "Read Only"),
 					})),
 				},
 			},
 		},
 	})
+}
+
+// A project filter that an ambiguous name matches only through a guess is
+// refused, showing the readings, rather than listing a group that may
+// belong to another project.
+func TestAccRoleGroupsDataSource_ambiguousFilter(t *testing.T) {
+	sb := newTestSandbox(t, sandbox.Options{Fixture: roleGroupFixture()})
+	var steps []resource.TestStep
+	for _, project := range []string{"Mobile-iOS", "Mobile"} {
+		steps = append(steps, resource.TestStep{
+			Config: providerConfig(sb) + fmt.Sprintf(`
+data "statsigokta_role_groups" "x" {
+  project = %q
+}`, project),
+			ExpectError: diagRE("Ambiguous Statsig group name", `"Statsig-Mobile-iOS-Admin" reads as project "Mobile-iOS", or as project "Mobile" with team "iOS"`),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }

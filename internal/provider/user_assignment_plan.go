@@ -263,7 +263,7 @@ type grantingGroup struct{ id, label string }
 // groupsGrantingAccess names the app's assigned groups that the user is a
 // member of. The groups and their members are read once per walk.
 func (d *providerData) groupsGrantingAccess(ctx context.Context, userID string) ([]grantingGroup, error) {
-	v, _ := d.planned.LoadOrStore("app group members", &appGroupMembers{})
+	v, _ := d.found.LoadOrStore("app group members", &appGroupMembers{})
 	m, ok := v.(*appGroupMembers)
 	if !ok {
 		return nil, fmt.Errorf("internal error: unexpected %T in the plan cache", v)

@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/rolegroup"
 )
 
 // oktaIDValidator checks at plan time that a value has the shape of an Okta
@@ -51,7 +53,7 @@ func (positiveDuration) ValidateString(_ context.Context, req validator.StringRe
 	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err == nil && d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timeout",
 			fmt.Sprintf("%s must be a positive duration, such as \"30s\" or \"10m\"; got %q. To return without waiting, "+
-				"set wait_for_provisioning = false instead.", req.Path, req.ConfigValue.ValueString()))
+				"set the resource's wait_for_provisioning or wait_for_push to false instead.", req.Path, req.ConfigValue.ValueString()))
 	}
 }
 
@@ -93,4 +95,22 @@ func (notGroupOwner) ValidateString(_ context.Context, req validator.StringReque
 		fmt.Sprintf("%s = \"Owner\" on a group assignment would make every member of the group a Statsig Owner, and "+
 			"Statsig allows one Owner per organisation (it refuses the others with \"Cannot set multiple owners\"). Use "+
 			"\"Admin\" or \"Member\" here, and give Owner to one person with statsigokta_user_assignment.org_role.", req.Path))
+}
+
+// namePartValidator checks a project, team or role name at validate time.
+type namePartValidator struct{}
+
+func (namePartValidator) Description(context.Context) string {
+	return "must be a non-empty name without leading or trailing spaces"
+}
+
+func (v namePartValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (namePartValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := rolegroup.CheckPart(req.Path.String(), req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Statsig name", err.Error()+".")
+	}
 }

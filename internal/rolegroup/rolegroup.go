@@ -82,6 +82,9 @@ type Parsed struct {
 	// them. Readings then lists every possibility, best first.
 	Ambiguous bool
 	Readings  []Reading
+	// Known lists the readings whose project is known (from the parser's
+	// projects), when the name reads more than one way.
+	Known []Reading
 	// Note explains an ambiguity, or how one was resolved; "" otherwise.
 	Note string
 }
@@ -203,6 +206,7 @@ func (p *Parser) Parse(name string) (Parsed, error) {
 			known = append(known, rd)
 		}
 	}
+	out.Known = known
 	if len(known) == 1 {
 		rd := known[0]
 		out.Project, out.Team = rd.Project, rd.Team

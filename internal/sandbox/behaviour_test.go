@@ -152,9 +152,9 @@ func TestGroupPushSemantics(t *testing.T) {
 	e.okta("POST", e.appPath("/users"), map[string]any{"id": bob.ID})
 
 	r := e.okta("POST", e.appPath("/group-push/mappings"), map[string]any{"sourceGroupId": eng.ID, "targetGroupId": target.ID})
-	wantStatus(t, r, 201)
+	wantStatus(t, r, 200)
 	m := r.obj(t)
-	if m["status"] != "ACTIVE" || m["lastPush"] == nil || !strings.HasPrefix(as[string](t, m["id"]), "gPm") {
+	if m["status"] != "ACTIVE" || m["lastPush"] != nil || m["errorSummary"] != nil || !strings.HasPrefix(as[string](t, m["id"]), "gPm") {
 		t.Fatalf("mapping: %s", r.body)
 	}
 	for login, want := range map[string]string{"alice@example.com": "Admin", "bob@example.com": "Admin"} {
@@ -198,7 +198,7 @@ func TestGroupPushSemantics(t *testing.T) {
 	}
 	// Project group deletion is refused.
 	wantErrorCode(t, e.okta("DELETE", e.appPath("/group-push/mappings/"+id+"?deleteTargetGroup=true"), nil), 400, "E0000001")
-	wantStatus(t, e.okta("DELETE", e.appPath("/group-push/mappings/"+id+"?deleteTargetGroup=false"), nil), 204)
+	wantStatus(t, e.okta("DELETE", e.appPath("/group-push/mappings/"+id+"?deleteTargetGroup=false"), nil), 200)
 	wantErrorCode(t, e.okta("GET", e.appPath("/group-push/mappings/"+id), nil), 404, "E0000007")
 	// Roles stay after unlinking without delete.
 	if su, _ := e.sb.StatsigUser(alice.Login); su.ProjectRoles["Checkout"] != "Admin" {
@@ -212,7 +212,7 @@ func TestGroupPushTeamCreateAndDelete(t *testing.T) {
 	dave := e.user("dave@example.com")
 	e.okta("POST", e.appPath("/users"), map[string]any{"id": dave.ID})
 	r := e.okta("POST", e.appPath("/group-push/mappings"), map[string]any{"sourceGroupId": prod.ID, "targetGroupName": "Statsig-Web-App Platform-Search-Member"})
-	wantStatus(t, r, 201)
+	wantStatus(t, r, 200)
 	m := r.obj(t)
 	if m["status"] != "ACTIVE" {
 		t.Fatalf("team mapping: %s", r.body)
@@ -226,7 +226,7 @@ func TestGroupPushTeamCreateAndDelete(t *testing.T) {
 	}
 	id := as[string](t, m["id"])
 	e.okta("PATCH", e.appPath("/group-push/mappings/"+id), map[string]any{"status": "INACTIVE"})
-	wantStatus(t, e.okta("DELETE", e.appPath("/group-push/mappings/"+id+"?deleteTargetGroup=true"), nil), 204)
+	wantStatus(t, e.okta("DELETE", e.appPath("/group-push/mappings/"+id+"?deleteTargetGroup=true"), nil), 200)
 	if _, ok := e.sb.GroupByName("Statsig-Web-App Platform-Search-Member"); ok {
 		t.Fatal("team app group should be gone")
 	}
@@ -236,7 +236,7 @@ func TestGroupPushTeamCreateAndDelete(t *testing.T) {
 	// A name Statsig can't create -> mapping in ERROR.
 	eng := e.group("Engineering")
 	r = e.okta("POST", e.appPath("/group-push/mappings"), map[string]any{"sourceGroupId": eng.ID, "targetGroupName": "Statsig-NoSuchProject-Admin"})
-	wantStatus(t, r, 201)
+	wantStatus(t, r, 200)
 	if m := r.obj(t); m["status"] != "ERROR" || !strings.Contains(as[string](t, m["errorSummary"]), "Project creation is not supported") {
 		t.Fatalf("error mapping: %s", r.body)
 	}
@@ -246,7 +246,7 @@ func TestMappingListLagAndFilters(t *testing.T) {
 	e := newEnv(t, Options{MappingListLag: 3 * time.Second})
 	r := e.okta("POST", e.appPath("/group-push/mappings"), map[string]any{"sourceGroupId": e.group("Engineering").ID,
 		"targetGroupId": e.group("Statsig-Checkout-Member").ID, "status": "INACTIVE"})
-	wantStatus(t, r, 201)
+	wantStatus(t, r, 200)
 	id := as[string](t, r.obj(t)["id"])
 	wantStatus(t, e.okta("GET", e.appPath("/group-push/mappings/"+id), nil), 200)
 	if l := e.okta("GET", e.appPath("/group-push/mappings"), nil).list(t); len(l) != 0 {
@@ -531,5 +531,50 @@ func TestConcurrentClients(t *testing.T) {
 	}
 	if active != len(users)/2 {
 		t.Fatalf("active statsig users %d", active)
+	}
+}
+
+// Pushing is asynchronous, as in recorded Okta traffic: members reach the
+// Statsig role, and lastPush is set, only PushDelay after the link is made;
+// an app without GROUP_PUSH accepts the link but never pushes.
+func TestGroupPushIsAsynchronous(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		features []string
+		pushes   bool
+	}{
+		{name: "provisioning on", pushes: true},
+		{name: "app without GROUP_PUSH", features: []string{"PUSH_NEW_USERS"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := DefaultFixture()
+			if tc.features != nil {
+				f.App.Features = tc.features
+			}
+			e := newEnv(t, Options{Fixture: f, PushDelay: 5 * time.Second})
+			eng, target := e.group("Engineering"), e.group("Statsig-Checkout-Admin")
+			alice := e.user("alice@example.com")
+			e.okta("POST", e.appPath("/users"), map[string]any{"id": alice.ID})
+			r := e.okta("POST", e.appPath("/group-push/mappings"), map[string]any{"sourceGroupId": eng.ID, "targetGroupId": target.ID})
+			wantStatus(t, r, 200)
+			id := as[string](t, r.obj(t)["id"])
+			pushed := func() bool {
+				m := e.okta("GET", e.appPath("/group-push/mappings/"+id), nil).obj(t)
+				su, _ := e.sb.StatsigUser(alice.Login)
+				_, hasLastPush := m["lastPush"]
+				if hasLastPush != (su.ProjectRoles["Checkout"] == "Admin") {
+					t.Fatalf("lastPush %v but alice's roles %v", m["lastPush"], su.ProjectRoles)
+				}
+				return hasLastPush
+			}
+			e.clock.Advance(4 * time.Second)
+			if pushed() {
+				t.Fatal("pushed before PushDelay")
+			}
+			e.clock.Advance(2 * time.Second)
+			if pushed() != tc.pushes {
+				t.Fatalf("after PushDelay: pushed %v, want %v", !tc.pushes, tc.pushes)
+			}
+		})
 	}
 }

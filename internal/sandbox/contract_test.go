@@ -147,11 +147,11 @@ func TestContractOkta(t *testing.T) {
 	h.o("DELETE", app+"/users/"+bob.ID, nil, true, 404)
 
 	// Group push mappings.
-	r = h.o("POST", app+"/group-push/mappings", map[string]any{"sourceGroupId": admins.ID, "targetGroupId": tgt.ID, "status": "ACTIVE"}, true, 201)
+	r = h.o("POST", app+"/group-push/mappings", map[string]any{"sourceGroupId": admins.ID, "targetGroupId": tgt.ID, "status": "ACTIVE"}, true, 200)
 	id := as[string](t, r.obj(t)["id"])
 	h.o("POST", app+"/group-push/mappings", map[string]any{"sourceGroupId": admins.ID, "targetGroupId": tgt.ID}, true, 400)
 	h.o("POST", app+"/group-push/mappings", map[string]any{"targetGroupId": tgt.ID}, false, 400)
-	r = h.o("POST", app+"/group-push/mappings", map[string]any{"sourceGroupId": prod.ID, "targetGroupName": "Statsig-Checkout-Search-Admin", "status": "INACTIVE"}, true, 201)
+	r = h.o("POST", app+"/group-push/mappings", map[string]any{"sourceGroupId": prod.ID, "targetGroupName": "Statsig-Checkout-Search-Admin", "status": "INACTIVE"}, true, 200)
 	id2 := as[string](t, r.obj(t)["id"])
 	h.o("GET", app+"/group-push/mappings", nil, true, 200)
 	h.o("GET", app+"/group-push/mappings?limit=1&status=ACTIVE&sourceGroupId="+admins.ID+"&lastUpdated=2020-01-01T00:00:00Z", nil, true, 200)
@@ -164,8 +164,8 @@ func TestContractOkta(t *testing.T) {
 	h.o("DELETE", app+"/group-push/mappings/"+id, nil, false, 400)                           // param is required
 	h.o("PATCH", app+"/group-push/mappings/"+id, map[string]any{"status": "INACTIVE"}, true, 200)
 	h.o("DELETE", app+"/group-push/mappings/"+id+"?deleteTargetGroup=true", nil, true, 400) // project group
-	h.o("DELETE", app+"/group-push/mappings/"+id+"?deleteTargetGroup=false", nil, true, 204)
-	h.o("DELETE", app+"/group-push/mappings/"+id2+"?deleteTargetGroup=true", nil, true, 204) // team group
+	h.o("DELETE", app+"/group-push/mappings/"+id+"?deleteTargetGroup=false", nil, true, 200)
+	h.o("DELETE", app+"/group-push/mappings/"+id2+"?deleteTargetGroup=true", nil, true, 200) // team group
 	h.o("DELETE", app+"/group-push/mappings/gPmNOPE?deleteTargetGroup=false", nil, true, 404)
 
 	// Groups and users.

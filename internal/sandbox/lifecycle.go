@@ -265,7 +265,16 @@ func (s *Sandbox) targetStatsigGroup(m *mappingRec) *statsigGroupRec {
 func (s *Sandbox) syncPushesLocked(now time.Time) {
 	for _, id := range sortedKeys(s.w.Mappings) {
 		m := s.w.Mappings[id]
-		if m.Status == "ACTIVE" {
+		switch {
+		case m.Status != "ACTIVE" || !slices.Contains(s.w.App.Features, "GROUP_PUSH"):
+			// UNCONFIRMED: real Okta accepts a mapping on an app without
+			// GROUP_PUSH; the sandbox then never pushes it.
+		case !m.PushDue.IsZero() && now.Before(m.PushDue):
+			// the initial push is still pending
+		case !m.PushDue.IsZero():
+			m.PushDue = time.Time{}
+			s.pushMappingLocked(m, now, true)
+		default:
 			s.pushMappingLocked(m, now, false)
 		}
 	}

@@ -13,20 +13,27 @@ func (s *Sandbox) mappingJSON(m *mappingRec) map[string]any {
 		"sourceGroupId": m.SourceGroupID,
 		"targetGroupId": m.TargetGroupID,
 		"status":        m.Status,
-		"errorSummary":  m.ErrorSummary,
-		"created":       oktaTime(m.Created),
-		"lastUpdated":   oktaTime(m.LastUpdated),
+		"created":       mappingTime(m.Created),
+		"lastUpdated":   mappingTime(m.LastUpdated),
 		"_links": map[string]any{
 			"app":         href(s.oktaURL + "/api/v1/apps/" + s.w.App.ID),
 			"sourceGroup": href(s.oktaURL + "/api/v1/groups/" + m.SourceGroupID),
 			"targetGroup": href(s.oktaURL + "/api/v1/groups/" + m.TargetGroupID),
 		},
 	}
+	// Real Okta leaves both keys out until a push happened or failed.
 	if !m.LastPush.IsZero() {
-		out["lastPush"] = oktaTime(m.LastPush)
+		out["lastPush"] = mappingTime(m.LastPush)
+	}
+	if m.ErrorSummary != "" {
+		out["errorSummary"] = m.ErrorSummary
 	}
 	return out
 }
+
+// mappingTime formats a mapping timestamp as real Okta does: whole seconds
+// ("2026-03-25T06:09:58Z"), unlike the milliseconds of other objects.
+func mappingTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 var mappingStatuses = []string{"ACTIVE", "INACTIVE", "ERROR"}
 
@@ -136,10 +143,6 @@ func (s *Sandbox) createMapping(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.mu.Unlock()
 	now := s.now()
-	if !slices.Contains(s.w.App.Features, "GROUP_PUSH") {
-		oktaValidation(w, "app", "Group Push is not enabled for this app.")
-		return
-	}
 	src := s.w.Groups[body.SourceGroupID]
 	if src == nil {
 		oktaValidation(w, "sourceGroupId", fmt.Sprintf("sourceGroupId: Group not found: %s", body.SourceGroupID))
@@ -201,9 +204,10 @@ func (s *Sandbox) createMapping(w http.ResponseWriter, r *http.Request) {
 	m.TargetGroupID = tgt.ID
 	s.w.Mappings[m.ID] = m
 	if m.Status == "ACTIVE" {
-		s.pushMappingLocked(m, now, true)
+		s.schedulePushLocked(m, now)
 	}
-	writeJSON(w, http.StatusCreated, s.mappingJSON(m))
+	// Real Okta answers 200, not the spec's 201, and has not pushed yet.
+	writeJSON(w, http.StatusOK, s.mappingJSON(m))
 }
 
 func (s *Sandbox) getMapping(w http.ResponseWriter, r *http.Request) {
@@ -250,9 +254,11 @@ func (s *Sandbox) patchMapping(w http.ResponseWriter, r *http.Request) {
 	if m.Status != body.Status {
 		m.Status = body.Status
 		m.LastUpdated = now
+		m.PushDue = time.Time{}
 		if m.Status == "ACTIVE" {
-			// "performs an initial push … then begins pushing membership changes"
-			s.pushMappingLocked(m, now, true)
+			// "performs an initial push … then begins pushing membership
+			// changes", asynchronously.
+			s.schedulePushLocked(m, now)
 		}
 	}
 	writeJSON(w, http.StatusOK, s.mappingJSON(m))
@@ -304,9 +310,22 @@ func (s *Sandbox) deleteMapping(w http.ResponseWriter, r *http.Request) {
 		if tgt != nil && s.w.Groups[tgt.ID] != nil {
 			s.deleteOktaGroupLocked(tgt.ID, now)
 		}
-		w.WriteHeader(http.StatusNoContent)
+		emptyOK(w)
 		return
 	}
 	delete(s.w.Mappings, m.ID)
-	w.WriteHeader(http.StatusNoContent)
+	emptyOK(w)
+}
+
+// emptyOK is real Okta's answer to a mapping DELETE: 200 with an empty body
+// (the spec says 204).
+func emptyOK(w http.ResponseWriter) {
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(http.StatusOK)
+}
+
+// schedulePushLocked queues the initial push of a mapping just made ACTIVE:
+// Okta pushes asynchronously, after Options.PushDelay.
+func (s *Sandbox) schedulePushLocked(m *mappingRec, now time.Time) {
+	m.PushDue = now.Add(s.opts.PushDelay)
 }

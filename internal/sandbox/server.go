@@ -10,6 +10,12 @@
 //   - Group push: one mapping per source group and one per target group; only
 //     members assigned and PROVISIONED are pushed; when two mappings give the
 //     same user different roles in one project, the last push wins.
+//   - Group push is asynchronous, as recorded traffic shows: a new (or
+//     reactivated) mapping has no lastPush and no errorSummary keys; its
+//     initial push happens Options.PushDelay later. Create answers 200 and
+//     delete 200 with an empty body (the spec says 201 and 204).
+//   - UNCONFIRMED: on an app whose features lack GROUP_PUSH, a mapping is
+//     accepted (real Okta did, for features []) but never pushes.
 //   - targetGroupName creates the APP_GROUP in Okta and asks Statsig (SCIM
 //     POST /Groups) for it: only team groups can be created; otherwise the
 //     mapping is created in status ERROR with an errorSummary.
@@ -44,9 +50,13 @@ type Options struct {
 	ProvisioningDelay       time.Duration // assignment -> PROVISIONED (0 => immediate)
 	GroupSearchLag          time.Duration // new groups appear in /api/v1/groups?search only after this
 	MappingListLag          time.Duration // new push mappings appear in the LIST endpoint only after this
-	Latency                 time.Duration // added to every request
-	Faults                  Faults
-	Now                     func() time.Time // clock; nil => time.Now
+	// PushDelay is how long after a mapping is made (or set ACTIVE) Okta
+	// pushes it: only then do members reach the Statsig group and is
+	// lastPush set. 0 pushes at the next request, never in the answer.
+	PushDelay time.Duration
+	Latency   time.Duration // added to every request
+	Faults    Faults
+	Now       func() time.Time // clock; nil => time.Now
 }
 
 // Faults injects failures per request, deterministically from Seed. Rates are 0..1.

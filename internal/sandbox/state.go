@@ -104,6 +104,8 @@ type mappingRec struct {
 	LastPush      time.Time `json:"lastPush"`
 	ListVisibleAt time.Time `json:"listVisibleAt"`
 	Pushed        []string  `json:"pushed"` // Okta user ids this mapping has pushed into the target
+	// PushDue, when set, is when the pending initial push happens.
+	PushDue time.Time `json:"pushDue,omitzero"`
 }
 
 type statsigUserRec struct {

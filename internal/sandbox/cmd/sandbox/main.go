@@ -30,6 +30,7 @@ func main() {
 	latency := flag.Duration("latency", 0, "latency added to every request")
 	searchLag := flag.Duration("group-search-lag", 0, "eventual-consistency lag of /api/v1/groups?search")
 	mappingLag := flag.Duration("mapping-list-lag", 0, "lag before new push mappings appear in the list")
+	pushDelay := flag.Duration("push-delay", 3*time.Second, "time from linking a group push until Okta pushes it (asynchronous, as real Okta)")
 	stateFile := flag.String("state-file", "", "persist state to this JSON file (loaded at start if present)")
 	dpop := flag.Bool("dpop", false, "require DPoP for the OAuth service app")
 	keyFile := flag.String("private-key-file", "", "write the service app's RSA private key (PKCS#8 PEM) to this file")
@@ -55,6 +56,7 @@ func main() {
 		Latency:                 *latency,
 		GroupSearchLag:          *searchLag,
 		MappingListLag:          *mappingLag,
+		PushDelay:               *pushDelay,
 	}, *oktaAddr, *statsigAddr)
 	if err != nil {
 		log.Fatal(err)

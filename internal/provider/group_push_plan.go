@@ -1,0 +1,470 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/rolegroup"
+)
+
+// ModifyPlan resolves the target so the plan shows the Statsig group by name,
+// and checks against Okta what would make the apply fail or do less than it
+// says. It calls Okta only for a new mapping or a changed target, never on a
+// plan with nothing to do.
+func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return // provider not configured yet
+	}
+	if req.Plan.Raw.IsNull() {
+		// Destroy: the mapping's target may be linked anew in the same plan.
+		var state groupPushModel
+		if !req.State.Raw.IsNull() && !req.State.Get(ctx, &state).HasError() {
+			r.data.rememberPlannedMapping(byTarget, state.TargetGroupID.ValueString(), state.ID.ValueString())
+			addDeclarationError(&resp.Diagnostics, r.data.declared.destroying(declaredPushSource,
+				state.SourceGroupID.ValueString(), state.declarationLabel()))
+		}
+		return
+	}
+	var config, plan, state groupPushModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	creating := req.State.Raw.IsNull()
+	if !creating {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !creating {
+		// Terraform plans a replacement as a create without prior state; note
+		// this mapping so that plan does not mistake it for someone else's.
+		r.data.rememberPlannedMapping(bySource, state.SourceGroupID.ValueString(), state.ID.ValueString())
+		if !config.SourceGroupID.Equal(state.SourceGroupID) {
+			r.data.rememberPlannedMapping(byTarget, state.TargetGroupID.ValueString(), state.ID.ValueString())
+		}
+	}
+	// One push source, one declaration (declarations.go). The claim is made
+	// before any API call, so a duplicate fails the plan with zero writes.
+	if !r.declareSource(ctx, req, resp, config, state, creating) {
+		return
+	}
+
+	byName := !config.Project.IsNull()
+	if byName {
+		// These are configuration, not values read from the target.
+		plan.Project, plan.Role, plan.Team = config.Project, config.Role, config.Team
+	}
+	sameName := plan.Project.Equal(state.Project) && plan.Role.Equal(state.Role) && plan.Team.Equal(state.Team)
+	idChanged := !config.TargetGroupID.IsNull() && !config.TargetGroupID.Equal(state.TargetGroupID)
+	targetChanged := creating || (byName && !sameName) || idChanged
+	if !targetChanged {
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+
+	if creating {
+		// A new link: a wrong app_id fails the plan, not the apply.
+		if resp.Diagnostics.Append(r.data.checkApp(ctx)...); resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	target := r.resolveTarget(ctx, config, &plan, &resp.Diagnostics)
+	if !creating {
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if !plan.TargetGroupID.Equal(state.TargetGroupID) {
+			r.data.rememberPlannedMapping(byTarget, state.TargetGroupID.ValueString(), state.ID.ValueString())
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("target_group_id"))
+			plan.ID, plan.LastPush, plan.ErrorSummary = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+		}
+		// A replacement is planned again as a create, which runs the checks
+		// below; an update in place needs none of them.
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+
+	// Checked even when the target failed, so one plan reports both.
+	source := r.checkSource(ctx, config, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.checkOneToOne(ctx, source, target, plan.Status.ValueString(), &resp.Diagnostics)
+	if source != nil && !resp.Diagnostics.HasError() {
+		r.warnUnassignedMembers(ctx, source, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// replacingSourceKey is the private-state key by which the prior-state
+// plan of an instance tells its own second plan (Terraform plans a
+// replacement again as a create, handing over the first plan's private
+// state) which source group the instance has claimed already.
+const replacingSourceKey = "declared_push_source"
+
+// declareSource claims the configured source group for this instance, and
+// for a source that changes, gives up the old one. It reports false, with an
+// error, when another instance in the plan declares the same source.
+func (r *groupPushResource) declareSource(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
+	config, state groupPushModel, creating bool) bool {
+	if !known(config.SourceGroupID) {
+		return true // claimed when the apply walk plans it with the value known
+	}
+	source := config.SourceGroupID.ValueString()
+	label := config.declarationLabel()
+	if creating {
+		if prior, _ := req.Private.GetKey(ctx, replacingSourceKey); string(prior) == strconv.Quote(source) {
+			return true // this instance's own replacement, claimed by its first plan
+		}
+		return addDeclarationError(&resp.Diagnostics, r.data.declared.claim(declaredPushSource, source, label))
+	}
+	if old := state.SourceGroupID.ValueString(); old != source {
+		if !addDeclarationError(&resp.Diagnostics, r.data.declared.destroying(declaredPushSource, old, state.declarationLabel())) {
+			return false
+		}
+	}
+	if !addDeclarationError(&resp.Diagnostics, r.data.declared.claim(declaredPushSource, source, label)) {
+		return false
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacingSourceKey, []byte(strconv.Quote(source)))...)
+	return !resp.Diagnostics.HasError()
+}
+
+// addDeclarationError reports a second declaration on source_group_id; it
+// returns whether there was none.
+func addDeclarationError(diags *diag.Diagnostics, err error) bool {
+	if err == nil {
+		return true
+	}
+	diags.AddAttributeError(path.Root("source_group_id"), "Okta group pushed by two resources", err.Error())
+	return false
+}
+
+// declarationLabel names what an instance configured, for a conflict message.
+func (m groupPushModel) declarationLabel() string {
+	target := "target_group_id = " + strconv.Quote(m.TargetGroupID.ValueString())
+	if known(m.Project) && known(m.Role) {
+		target = fmt.Sprintf("project = %q, role = %q", m.Project.ValueString(), m.Role.ValueString())
+		if known(m.Team) {
+			target = fmt.Sprintf("project = %q, team = %q, role = %q", m.Project.ValueString(), m.Team.ValueString(), m.Role.ValueString())
+		}
+	}
+	return fmt.Sprintf("source_group_id = %q and %s", m.SourceGroupID.ValueString(), target)
+}
+
+// resolveTarget finds the target group (by id, or by the name the project,
+// team and role make) and records it in the plan. It returns nil, without a
+// diagnostic, when the configuration is not known yet.
+func (r *groupPushResource) resolveTarget(ctx context.Context, config groupPushModel, plan *groupPushModel, diags *diag.Diagnostics) *okta.Group {
+	if !config.Project.IsNull() {
+		if config.Project.IsUnknown() || config.Role.IsUnknown() || config.Team.IsUnknown() {
+			plan.TargetGroupID, plan.TargetGroupName = types.StringUnknown(), types.StringUnknown()
+			return nil
+		}
+		if !config.Team.IsNull() && !rolegroup.IsTeamRole(config.Role.ValueString()) {
+			diags.AddAttributeError(path.Root("role"), "Invalid team role",
+				fmt.Sprintf("Statsig teams have only the roles %s, so there is no group for team %q with role %q. "+
+					"Remove team to link the project role, or use a team role.",
+					quoteAll(rolegroup.TeamRoles, " and "), config.Team.ValueString(), config.Role.ValueString()))
+			return nil
+		}
+		name, err := rolegroup.TeamName(config.Project.ValueString(), config.Team.ValueString(), config.Role.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("project"), "Invalid Statsig group name", err.Error())
+			return nil
+		}
+		group, err := r.data.findRoleGroup(ctx, name, false)
+		if err != nil {
+			diags.AddAttributeError(path.Root("project"), "Could not look up the Statsig group",
+				detailOf(describeAPIError("Could not look up the Statsig group", err)))
+			return nil
+		}
+		if group == nil {
+			r.targetNotFound(ctx, name, config, diags)
+			return nil
+		}
+		if known(config.TargetGroupID) && config.TargetGroupID.ValueString() != group.ID {
+			diags.AddAttributeError(path.Root("target_group_id"), "target_group_id and project name different groups",
+				fmt.Sprintf("project, team and role name %q (%s), but target_group_id is %s. Set only one of them, or make them "+
+					"name the same group.", name, group.ID, config.TargetGroupID.ValueString()))
+			return nil
+		}
+		if conflict := r.data.readingConflict(ctx, *group, config.Project.ValueString(), config.Team.ValueString(), diags); conflict != "" {
+			diags.AddAttributeError(path.Root("project"), "Ambiguous Statsig group name", conflict+
+				fmt.Sprintf(" It links none.\n\nIf this is the group you mean, set target_group_id = %q instead of "+
+					"project, team and role.", group.ID))
+			return nil
+		}
+		plan.TargetGroupID = types.StringValue(group.ID)
+		plan.TargetGroupName = types.StringValue(group.Profile.Name)
+		return group
+	}
+
+	if config.TargetGroupID.IsUnknown() {
+		plan.TargetGroupName, plan.Project, plan.Role, plan.Team = types.StringUnknown(), types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+		return nil
+	}
+	id := config.TargetGroupID.ValueString()
+	group, err := r.data.okta.GetGroup(ctx, id)
+	switch {
+	case okta.IsNotFound(err):
+		diags.AddAttributeError(path.Root("target_group_id"), "Target group not found",
+			fmt.Sprintf("Okta has no group with id %q. Use the id of a Statsig-... group of the Statsig app, or set project and role instead.", id))
+		return nil
+	case err != nil:
+		diags.AddAttributeError(path.Root("target_group_id"), "Could not read the target group",
+			detailOf(describeAPIError("Could not read the target group", err)))
+		return nil
+	case group.Type != okta.GroupTypeApp || group.Source == nil || group.Source.ID != r.data.appID:
+		diags.AddAttributeError(path.Root("target_group_id"), "Target is not a Statsig group",
+			fmt.Sprintf("%q (%s, type %s) is not a group imported from the Statsig app %s. The target must be one of the app's "+
+				"Statsig-<Project>-<Role> groups (type APP_GROUP); the group whose members are pushed goes in source_group_id.",
+				group.Profile.Name, group.ID, group.Type, r.data.appID))
+		return nil
+	}
+	plan.TargetGroupName = types.StringValue(group.Profile.Name)
+	plan.Project, plan.Team, plan.Role = r.data.roleGroupParts(ctx, group.Profile.Name)
+	return group
+}
+
+// targetNotFound reports a missing target with the closest existing names.
+func (r *groupPushResource) targetNotFound(ctx context.Context, name string, config groupPushModel, diags *diag.Diagnostics) {
+	detail := fmt.Sprintf("The Statsig app has no group named %q among its groups imported from Statsig.", name)
+	groups, err := r.data.listRoleGroups(ctx)
+	if err == nil {
+		switch suggestions := rolegroup.Suggest(name, groupNames(groups), config.Project.ValueString(), config.Role.ValueString(), 5); {
+		case len(groups) == 0:
+			detail += "\n\nThe app has no Statsig-... groups at all: import them from Statsig first (the app's Import tab > " +
+				"Import Now; Okta needs the SELECTIVE_APP_IMPORT_PLATFORM flag to import groups)."
+		case len(suggestions) > 0:
+			detail += "\n\nDid you mean:\n  - " + quoteAll(suggestions, "\n  - ")
+		}
+	}
+	detail += "\n\nNames are matched exactly, including case and spaces. Statsig makes a group for every project and " +
+		"role (and every team and role); Okta shows new ones after the next import, and its group search may take a " +
+		"minute to include them."
+	diags.AddAttributeError(path.Root("project"), "Statsig group not found", detail)
+}
+
+// checkSource reads the source group for the plan and refuses groups Okta
+// cannot push. It returns nil when the id is not known yet or on error.
+func (r *groupPushResource) checkSource(ctx context.Context, config groupPushModel, plan *groupPushModel, diags *diag.Diagnostics) *okta.Group {
+	if !known(config.SourceGroupID) {
+		return nil
+	}
+	id := config.SourceGroupID.ValueString()
+	group, err := r.data.okta.GetGroup(ctx, id)
+	switch {
+	case okta.IsNotFound(err):
+		diags.AddAttributeError(path.Root("source_group_id"), "Okta group not found", fmt.Sprintf("Okta has no group with id %q.", id))
+		return nil
+	case err != nil:
+		diags.AddAttributeError(path.Root("source_group_id"), "Could not read the source group",
+			detailOf(describeAPIError("Could not read the source group", err)))
+		return nil
+	case group.Type == okta.GroupTypeApp:
+		from := "an application"
+		if group.Source != nil && group.Source.ID == r.data.appID {
+			from = "the Statsig app itself (a Statsig group belongs in the target, not the source)"
+		}
+		diags.AddAttributeError(path.Root("source_group_id"), "Source group comes from an app",
+			fmt.Sprintf("%q (%s) is an APP_GROUP imported from %s. Okta pushes only groups managed in Okta (type OKTA_GROUP): "+
+				"set source_group_id to the Okta group whose members should get the Statsig role.", group.Profile.Name, group.ID, from))
+		return nil
+	case group.Type == okta.GroupTypeBuiltIn:
+		diags.AddAttributeError(path.Root("source_group_id"), "Built-in group cannot be pushed",
+			fmt.Sprintf("%q (%s) is one of Okta's BUILT_IN groups (Everyone, Okta Administrators), which hold every user or "+
+				"every admin of the org: pushing it would give all of them this Statsig role. Okta pushes only groups managed "+
+				"in Okta (type OKTA_GROUP): make one for the people who should get the role.", group.Profile.Name, group.ID))
+		return nil
+	case group.Type != okta.GroupTypeOkta:
+		diags.AddAttributeError(path.Root("source_group_id"), "Group cannot be pushed",
+			fmt.Sprintf("%q (%s) is a %s group; Okta pushes only groups managed in Okta (type OKTA_GROUP).", group.Profile.Name, group.ID, group.Type))
+		return nil
+	}
+	plan.SourceGroupName = types.StringValue(group.Profile.Name)
+	return group
+}
+
+// checkOneToOne refuses a link Okta would refuse: a group pushed by another
+// mapping, or a Statsig group that already receives another group's push.
+// target is nil when it is not known yet. A mapping exactly as configured,
+// made moments ago, is what an interrupted apply leaves behind: it is
+// reported as to be adopted instead (see adopt.go).
+func (r *groupPushResource) checkOneToOne(ctx context.Context, source, target *okta.Group, status string, diags *diag.Diagnostics) {
+	if source == nil {
+		return
+	}
+	mappings, err := r.data.listMappings(ctx)
+	if err != nil {
+		diags.AddError(describeAPIError("Could not list the app's group push mappings", err))
+		return
+	}
+	for _, m := range mappings {
+		if m.ID == r.data.plannedMapping(bySource, source.ID) ||
+			(target != nil && m.ID == r.data.plannedMapping(byTarget, target.ID)) {
+			continue // a mapping this plan replaces or destroys
+		}
+		var notAdopted string
+		if target != nil && m.SourceGroupID == source.ID && m.TargetGroupID == target.ID {
+			a := mappingAdoption(&m, target.ID, status)
+			if a.refusal == "" {
+				diags.AddAttributeWarning(path.Root("source_group_id"), "Existing link will be adopted",
+					fmt.Sprintf("Okta group %q (%s) is already pushed to %q (%s) by group push mapping %s, exactly as configured "+
+						"(status %s), made or changed at %s (%s ago). That is what an apply interrupted after Okta made the link, "+
+						"but before Terraform saved it in state, leaves behind, so the apply will manage this mapping instead "+
+						"of creating another; nothing changes in Okta. If someone else made it, it is managed by this "+
+						"configuration all the same: destroying the resource unlinks the group.",
+						source.Profile.Name, source.ID, target.Profile.Name, target.ID, m.ID, m.Status,
+						a.changed.UTC().Format(time.RFC3339), roundAge(time.Since(a.changed))))
+				continue
+			}
+			notAdopted = " It links to the same Statsig group, but the provider adopts only a link made moments ago " +
+				"(as an interrupted apply leaves one), and " + a.refusal + "."
+		}
+		switch {
+		case m.SourceGroupID == source.ID:
+			diags.AddAttributeError(path.Root("source_group_id"), "Group already pushed by another mapping",
+				fmt.Sprintf("Okta group %q (%s) is already pushed by group push mapping %s (to %s), which this plan neither "+
+					"creates nor replaces. Okta pushes a group to one Statsig group at most, so it cannot be linked again."+notAdopted+"\n\n"+
+					"If another statsigokta_group_push of this configuration manages that mapping, remove this resource.\n\n"+
+					"To manage that mapping with Terraform, import it (and make the target in the configuration match it):\n\n"+
+					"  terraform import statsigokta_group_push.<name> %s\n\nor add an import block:\n\n"+
+					"  import {\n    to = statsigokta_group_push.<name>\n    id = %q\n  }\n\n"+
+					"To push the group somewhere else instead, unlink it first (Statsig app > Push Groups).",
+					source.Profile.Name, source.ID, m.ID, r.groupLabel(ctx, m.TargetGroupID, target), m.ID, m.ID))
+		case target != nil && m.TargetGroupID == target.ID:
+			diags.AddAttributeError(path.Root("target_group_id"), "Statsig group already linked",
+				fmt.Sprintf("%q (%s) already receives the push of Okta group %s by group push mapping %s. Okta links each "+
+					"Statsig group to one Okta group. Add the members to that group, or manage that mapping instead:\n\n"+
+					"  terraform import statsigokta_group_push.<name> %s",
+					target.Profile.Name, target.ID, r.groupLabel(ctx, m.SourceGroupID, nil), m.ID, m.ID))
+		}
+	}
+}
+
+// groupLabel names a group for a message, falling back to its id.
+func (r *groupPushResource) groupLabel(ctx context.Context, id string, known *okta.Group) string {
+	if known != nil && known.ID == id {
+		return fmt.Sprintf("%q (%s)", known.Profile.Name, id)
+	}
+	if g, err := r.data.okta.GetGroup(ctx, id); err == nil {
+		return fmt.Sprintf("%q (%s)", g.Profile.Name, id)
+	}
+	return id
+}
+
+// warnUnassignedMembers warns about members Okta will not push because they
+// are not assigned to the app, and will not be after this apply: the
+// assignments planned in this run (of the group itself, or of a member)
+// count as made. Terraform plans a push after a group assignment it refers
+// to (source_group_id = statsigokta_group_assignment.x.group_id), so such a
+// plan names nobody.
+func (r *groupPushResource) warnUnassignedMembers(ctx context.Context, source *okta.Group, diags *diag.Diagnostics) {
+	if _, planned := r.data.declared.declaredBy(declaredGroup, source.ID); planned {
+		return
+	}
+	members, err := r.data.okta.ListGroupMembers(ctx, source.ID)
+	if err != nil || len(members) == 0 {
+		return // the check only informs; the plan does not depend on it
+	}
+	appUsers, err := r.data.listAppUsers(ctx)
+	if err != nil {
+		return
+	}
+	assigned := make(map[string]bool, len(appUsers))
+	for _, u := range appUsers {
+		assigned[u.ID] = true
+	}
+	var unassigned []string
+	for _, m := range members {
+		if _, planned := r.data.declared.declaredBy(declaredUser, m.ID); !assigned[m.ID] && !planned {
+			unassigned = append(unassigned, m.Profile.Login)
+		}
+	}
+	if summary, detail, ok := unassignedMembersWarning(source.Profile.Name, unassigned, len(members)); ok {
+		diags.AddAttributeWarning(path.Root("source_group_id"), summary, detail)
+	}
+}
+
+// unassignedMembersWarning words the warning about members who will not be
+// pushed; ok is false when there are none.
+func unassignedMembersWarning(groupName string, unassigned []string, total int) (summary, detail string, ok bool) {
+	if len(unassigned) == 0 {
+		return "", "", false
+	}
+	named := append([]string(nil), unassigned...)
+	sort.Strings(named)
+	more := ""
+	if len(named) > maxUnassignedNamed {
+		more = fmt.Sprintf(", and %d more", len(named)-maxUnassignedNamed)
+		named = named[:maxUnassignedNamed]
+	}
+	var who string
+	switch {
+	case total == 1:
+		who = fmt.Sprintf("The only member of Okta group %q is not", groupName)
+	case len(unassigned) == total:
+		who = fmt.Sprintf("None of the %d members of Okta group %q is", total, groupName)
+	default:
+		who = fmt.Sprintf("%d of the %d members of Okta group %q are not", len(unassigned), total, groupName)
+	}
+	return "Some group members will not be pushed",
+		fmt.Sprintf("%s assigned to the Statsig app, and Okta pushes only members who are assigned (and provisioned). "+
+			"Not assigned: %s%s.\n\nAssign them with statsigokta_user_assignment, or assign the whole group with "+
+			"statsigokta_group_assignment (assignments planned in this same run are counted).", who, strings.Join(named, ", "), more), true
+}
+
+// plannedMappings remembers, for one walk (a field of providerData), the
+// mappings in state that the plan may replace or destroy. Terraform plans a
+// replacement twice: first with the prior state, then as a create without
+// it. The create's one-to-one checks use this to recognise the mapping the
+// replacement deletes: by its source group (any replacement, including
+// -replace), and by its target when the source or target changes or the
+// resource is destroyed.
+type plannedMappings struct {
+	mu  sync.Mutex
+	ids map[plannedMappingKey]string // -> mapping id
+}
+
+type plannedMappingKey struct {
+	by      string // bySource or byTarget
+	groupID string
+}
+
+const (
+	bySource = "source"
+	byTarget = "target"
+)
+
+func (d *providerData) rememberPlannedMapping(by, groupID, mappingID string) {
+	if groupID == "" || mappingID == "" {
+		return
+	}
+	d.planned.mu.Lock()
+	defer d.planned.mu.Unlock()
+	if d.planned.ids == nil {
+		d.planned.ids = map[plannedMappingKey]string{}
+	}
+	d.planned.ids[plannedMappingKey{by, groupID}] = mappingID
+}
+
+func (d *providerData) plannedMapping(by, groupID string) string {
+	d.planned.mu.Lock()
+	defer d.planned.mu.Unlock()
+	return d.planned.ids[plannedMappingKey{by, groupID}]
+}
