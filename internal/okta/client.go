@@ -29,14 +29,17 @@ var DefaultScopes = []string{
 	"okta.users.read",
 }
 
-// Config configures a Client. Exactly one of APIToken or ClientID+PrivateKey
-// must be set.
+// Config configures a Client. Exactly one of APIToken, AccessToken or
+// ClientID+PrivateKey must be set.
 type Config struct {
 	// OrgURL is the org's base URL, e.g. https://acme.okta.com. http is only
 	// accepted for loopback hosts (tests and the local sandbox).
 	OrgURL string
 	// APIToken authenticates with "Authorization: SSWS <token>".
 	APIToken string
+	// AccessToken is an OAuth 2.0 access token obtained elsewhere, sent as
+	// "Authorization: Bearer <token>"; it cannot be renewed.
+	AccessToken string
 	// ClientID, PrivateKey (PEM) and PrivateKeyID configure an OAuth 2.0
 	// service app using private_key_jwt client authentication.
 	ClientID     string
@@ -73,7 +76,7 @@ type Config struct {
 
 // Client calls the Okta Management API. It is safe for concurrent use.
 type Client struct {
-	baseURL          *url.URL // scheme://host[/prefix], no trailing slash
+	baseURL          *url.URL // scheme://host, no path
 	httpClient       *http.Client
 	userAgent        string
 	maxRetries       int
@@ -144,7 +147,7 @@ func NewClient(cfg Config) (*Client, error) {
 // OrgURL returns the normalized org URL.
 func (c *Client) OrgURL() string { return c.baseURL.String() }
 
-// AuthMethod returns "SSWS" or "OAuth" (for logs and diagnostics).
+// AuthMethod returns "SSWS", "OAuth" or "Bearer" (for logs and diagnostics).
 func (c *Client) AuthMethod() string { return c.auth.method() }
 
 // MaxRetries is how many times a call is retried after its first attempt.
@@ -176,8 +179,15 @@ func parseOrgURL(raw string) (*url.URL, error) {
 		return nil, &ConfigError{Field: field, Summary: "Okta admin URL given instead of the org URL",
 			Detail: fmt.Sprintf("%q is the Admin Console host; use the org URL without \"-admin\" (e.g. https://acme.okta.com).", raw)}
 	}
+	// The API's own prefix is a common slip (copied from an API call); any
+	// other path would send requests to /<path>/api/v1/... and fail obscurely.
+	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/api/v1")
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
+	if u.Path != "" {
+		return nil, &ConfigError{Field: field, Summary: "Invalid Okta org URL",
+			Detail: fmt.Sprintf("%q has the path %q; the org URL is the scheme and host only, e.g. https://%s.", raw, u.Path, u.Host)}
+	}
 	return u, nil
 }
 
