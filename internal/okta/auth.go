@@ -154,6 +154,7 @@ type oauthAuth struct {
 	dpop       *dpopKey // set once Okta asks for DPoP
 	tokenNonce string   // DPoP-Nonce from the authorization server
 	apiNonce   string   // DPoP-Nonce from the resource server
+	granted    []string // scopes of the current token; nil when Okta did not say
 }
 
 func (a *oauthAuth) method() string { return "OAuth" }
@@ -222,6 +223,9 @@ type tokenResponse struct {
 	AccessToken string `json:"access_token"`
 	TokenType   string `json:"token_type"`
 	ExpiresIn   int64  `json:"expires_in"`
+	// Scope is what Okta granted, space separated: the requested scopes
+	// the service app holds.
+	Scope string `json:"scope"`
 }
 
 // fetchToken runs the client-credentials grant. Okta's DPoP dance takes up to
@@ -304,6 +308,10 @@ func (a *oauthAuth) fetchToken(ctx context.Context) (string, string, error) {
 			margin := min(tokenRefreshMargin, lifetime/2)
 			a.mu.Lock()
 			a.token, a.tokenType, a.expiry = tr.AccessToken, typ, now.Add(lifetime-margin)
+			a.granted = nil
+			if tr.Scope != "" {
+				a.granted = strings.Fields(tr.Scope)
+			}
 			a.mu.Unlock()
 			return tr.AccessToken, typ, nil
 		}

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -20,6 +21,12 @@ const (
 	DefaultMaxRetries       = 5
 	DefaultRequestTimeout   = 30 * time.Second
 	DefaultMaxRateLimitWait = 90 * time.Second
+)
+
+// The scopes the provider's writes need.
+const (
+	ScopeAppsManage   = "okta.apps.manage"
+	ScopeGroupsManage = "okta.groups.manage"
 )
 
 // DefaultScopes are requested for OAuth when Config.Scopes is empty.
@@ -149,6 +156,23 @@ func (c *Client) OrgURL() string { return c.baseURL.String() }
 
 // AuthMethod returns "SSWS", "OAuth" or "Bearer" (for logs and diagnostics).
 func (c *Client) AuthMethod() string { return c.auth.method() }
+
+// GrantedScopes returns the scopes Okta granted the OAuth access token,
+// fetching a token when none is cached. ok is false for an API token or an
+// access token obtained elsewhere, whose scopes the client cannot know, and
+// when Okta's token response named none.
+func (c *Client) GrantedScopes(ctx context.Context) (scopes []string, ok bool, err error) {
+	a, isOAuth := c.auth.(*oauthAuth)
+	if !isOAuth {
+		return nil, false, nil
+	}
+	if _, _, err := a.accessToken(ctx); err != nil {
+		return nil, false, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.granted), a.granted != nil, nil
+}
 
 // MaxRetries is how many times a call is retried after its first attempt.
 // Callers that repeat a write themselves, after looking whether a failed

@@ -101,6 +101,9 @@ func (r *groupAssignmentResource) Configure(_ context.Context, req resource.Conf
 // ModifyPlan refuses, at plan time, to assign a group that came from Statsig:
 // those APP_GROUPs are managed by the app and cannot be assigned back to it.
 func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if plannedWrite(req) { // a token without the write scopes fails the plan, not the apply
+		resp.Diagnostics.Append(r.data.checkWriteScopes(ctx, okta.ScopeAppsManage)...)
+	}
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.data == nil {
 		return // destroy, or already created: nothing to check
 	}

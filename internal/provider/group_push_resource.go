@@ -185,6 +185,9 @@ func (r *groupPushResource) Configure(_ context.Context, req resource.ConfigureR
 // says. It calls Okta only for a new mapping or a changed target, never on a
 // plan with nothing to do.
 func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if plannedWrite(req) { // a token without the write scopes fails the plan, not the apply
+		resp.Diagnostics.Append(r.data.checkWriteScopes(ctx, okta.ScopeAppsManage, okta.ScopeGroupsManage)...)
+	}
 	if r.data == nil {
 		return // provider not configured yet
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/appsnapshot"
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
@@ -30,6 +31,10 @@ type providerData struct {
 	// declared records which Okta object each instance planned in this
 	// walk names (declarations.go).
 	declared declarations
+
+	// scopeRefusals reports a missing write scope once per process, not on
+	// every planned write.
+	scopeRefusals sync.Map // missing scopes (joined) -> struct{}
 
 	appOnce     sync.Once
 	appErrors   diag.Diagnostics
@@ -204,6 +209,42 @@ func (d *providerData) checkApp(ctx context.Context) diag.Diagnostics {
 	diags := append(diag.Diagnostics{}, d.appErrors...)
 	d.warned.Do(func() { diags.Append(d.appWarnings...) })
 	return diags
+}
+
+// checkWriteScopes refuses a planned write when the OAuth access token lacks
+// a scope it needs, from the scopes Okta granted the token, instead of
+// failing at apply with a 403. Nothing is checked for an API token or an
+// access token obtained elsewhere: their scopes are unknown. A failed token
+// request is left to the read that needs it, which reports it.
+func (d *providerData) checkWriteScopes(ctx context.Context, needed ...string) diag.Diagnostics {
+	if d == nil {
+		return nil
+	}
+	granted, ok, err := d.okta.GrantedScopes(ctx)
+	if err != nil || !ok {
+		return nil
+	}
+	missing := missingFeatures(granted, needed...)
+	if len(missing) == 0 {
+		return nil
+	}
+	if _, reported := d.scopeRefusals.LoadOrStore(strings.Join(missing, " "), struct{}{}); reported {
+		return diag.Diagnostics{diag.NewErrorDiagnostic("Missing Okta OAuth scope",
+			"This change needs the scope "+strings.Join(missing, " and ")+"; see the first error.")}
+	}
+	var diags diag.Diagnostics
+	diags.AddError("Missing Okta OAuth scope",
+		fmt.Sprintf("This plan changes Okta, which needs the OAuth scope %s, but Okta granted the service app's access "+
+			"token only %s. Grant %s in the Admin Console (Applications > the service app > Okta API Scopes > Grant) "+
+			"and list it in okta_scopes (or %s) if you set them. Nothing was changed.",
+			strings.Join(missing, " and "), strings.Join(granted, ", "), strings.Join(missing, " and "), envScopes))
+	return diags
+}
+
+// plannedWrite reports whether a plan creates, updates or destroys the
+// resource, as opposed to leaving it as it is.
+func plannedWrite(req resource.ModifyPlanRequest) bool {
+	return req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || !req.Plan.Raw.Equal(req.State.Raw)
 }
 
 func missingFeatures(have []string, want ...string) []string {

@@ -167,6 +167,9 @@ func (r *userAssignmentResource) Configure(_ context.Context, req resource.Confi
 // shows the id that will be assigned. It calls Okta only when the login is new
 // or changed, never on a plan with nothing to do.
 func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if plannedWrite(req) { // a token without the write scopes fails the plan, not the apply
+		resp.Diagnostics.Append(r.data.checkWriteScopes(ctx, okta.ScopeAppsManage)...)
+	}
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
