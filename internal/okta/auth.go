@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	jose "github.com/go-jose/go-jose/v4"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
@@ -138,7 +139,7 @@ type oauthAuth struct {
 	c        *Client
 	clientID string
 	key      crypto.Signer
-	alg      string
+	alg      jose.SignatureAlgorithm
 	kid      string
 	scope    string
 	tokenURL string
@@ -355,10 +356,6 @@ func (a *oauthAuth) enableDPoP() error {
 
 // assertion is the private_key_jwt client assertion (RFC 7523).
 func (a *oauthAuth) assertion(now time.Time) (string, error) {
-	header := map[string]string{"alg": a.alg, "typ": "JWT"}
-	if a.kid != "" {
-		header["kid"] = a.kid
-	}
 	claims := map[string]any{
 		"iss": a.clientID,
 		"sub": a.clientID,
@@ -367,7 +364,7 @@ func (a *oauthAuth) assertion(now time.Time) (string, error) {
 		"exp": now.Add(5 * time.Minute).Unix(),
 		"jti": randomID(),
 	}
-	return signJWS(a.key, a.alg, header, claims)
+	return signJWS(a.key, a.alg, jwsHeader{typ: "JWT", kid: a.kid}, claims)
 }
 
 func (a *oauthAuth) retryUnauthorized(h http.Header) bool {

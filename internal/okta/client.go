@@ -1,7 +1,9 @@
 // Package okta is a small typed client for the parts of the Okta Management
 // API the provider uses: app user and group assignments, group push mappings,
-// groups and users. It is hand-written on net/http because no published SDK
-// on the module proxy covers group push (see DESIGN.md).
+// groups and users. It is hand-written on net/http, with go-jose for the
+// JWS it signs: okta-sdk-golang v6 covers group push but retries a dropped
+// POST without limit, refuses P-384 keys and loses the org URL's port
+// (measured; see DESIGN.md).
 package okta
 
 import (
