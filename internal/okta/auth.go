@@ -15,6 +15,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/apiclient"
 )
 
 // authenticator adds credentials to requests.
@@ -267,12 +268,12 @@ func (a *oauthAuth) fetchToken(ctx context.Context) (string, string, error) {
 
 		resp, err := a.c.httpClient.Do(req)
 		if err != nil {
-			return "", "", fmt.Errorf("okta: POST %s: %w", path, scrubURLError(err))
+			return "", "", fmt.Errorf("okta: POST %s: %w", path, apiclient.ScrubURLError(err))
 		}
 		body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
 		if err != nil {
-			return "", "", fmt.Errorf("okta: POST %s: %w", path, scrubURLError(err))
+			return "", "", fmt.Errorf("okta: POST %s: %w", path, apiclient.ScrubURLError(err))
 		}
 		tflog.Debug(ctx, "Okta token request", map[string]any{
 			"method": http.MethodPost, "path": path, "status": resp.StatusCode,

@@ -8,14 +8,15 @@ package okta
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/apiclient"
 )
 
 // Defaults applied by NewClient.
@@ -109,7 +110,7 @@ type Client struct {
 func NewClient(cfg Config) (*Client, error) {
 	base, err := parseOrgURL(cfg.OrgURL)
 	if err != nil {
-		return nil, err
+		return nil, newClientError(err)
 	}
 	c := &Client{
 		baseURL:          base,
@@ -122,11 +123,11 @@ func NewClient(cfg Config) (*Client, error) {
 		pacing:           cfg.Pacing,
 		headroomPercent:  max(0, min(cfg.RateLimitHeadroomPercent, 90)),
 		onWrite:          cfg.OnWrite,
-		sleep:            sleepCtx,
+		sleep:            apiclient.Sleep,
 		now:              time.Now,
 		minBackoff:       time.Second,
 		maxBackoff:       30 * time.Second,
-		jitter:           randomJitter,
+		jitter:           apiclient.RandomJitter,
 	}
 	if c.httpClient == nil {
 		c.httpClient = &http.Client{}
@@ -148,9 +149,18 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	c.auth, err = newAuthenticator(c, cfg)
 	if err != nil {
-		return nil, err
+		return nil, newClientError(err)
 	}
 	return c, nil
+}
+
+// newClientError names the service on configuration errors.
+func newClientError(err error) error {
+	var ce *ConfigError
+	if errors.As(err, &ce) {
+		ce.Service = "okta"
+	}
+	return err
 }
 
 // OrgURL returns the normalized org URL.
@@ -197,7 +207,7 @@ func parseOrgURL(raw string) (*url.URL, error) {
 		return nil, &ConfigError{Field: field, Summary: "Invalid Okta org URL",
 			Detail: "The org URL must not contain credentials, a query or a fragment; expected e.g. https://acme.okta.com."}
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !apiclient.IsLoopback(u.Hostname()) {
 		return nil, &ConfigError{Field: field, Summary: "Insecure Okta org URL",
 			Detail: fmt.Sprintf("%q uses http; Okta requires https (http is only allowed for loopback test servers).", raw)}
 	}
@@ -215,14 +225,6 @@ func parseOrgURL(raw string) (*url.URL, error) {
 			Detail: fmt.Sprintf("%q has the path %q; the org URL is the scheme and host only, e.g. https://%s.", raw, u.Path, u.Host)}
 	}
 	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // endpoint returns the absolute URL of an API path (already escaped) and query.
@@ -246,11 +248,4 @@ func pathf(format string, segments ...string) (string, error) {
 		args[i] = url.PathEscape(s)
 	}
 	return fmt.Sprintf(format, args...), nil
-}
-
-func randomJitter(limit time.Duration) time.Duration {
-	if limit <= 0 {
-		return 0
-	}
-	return rand.N(limit)
 }

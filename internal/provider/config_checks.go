@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/apiclient"
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
 )
 
@@ -62,17 +62,9 @@ func checkStatsigURL(from, raw string) (summary, detail string) {
 		return "Invalid Statsig API URL", fmt.Sprintf("%s %q is not an absolute https URL without credentials "+
 			"or query; expected e.g. %s, or remove it to use that default.", from, raw, defaultStatsigURL)
 	}
-	if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+	if u.Scheme == "http" && !apiclient.IsLoopback(u.Hostname()) {
 		return "Insecure Statsig API URL", fmt.Sprintf("%s %q uses http; Statsig's API needs https "+
 			"(http is accepted only for loopback addresses, for local testing).", from, raw)
 	}
 	return "", ""
-}
-
-func loopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -8,10 +8,12 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/apiclient"
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/appsnapshot"
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/rolegroup"
@@ -148,22 +150,16 @@ func newProviderData(s providerSettings, version string) (*providerData, diag.Di
 // attribute it concerns, naming the environment variable the value came
 // from when it did.
 func addConfigError(diags *diag.Diagnostics, err error, fallbackAttr string, s providerSettings) {
-	var oktaErr *okta.ConfigError
-	var statsigErr *statsig.ConfigError
-	switch {
-	case errors.As(err, &oktaErr):
-		attr := orDefault(oktaErr.Field, fallbackAttr)
-		diags.AddAttributeError(path.Root(attr), oktaErr.Summary, oktaErr.Detail+s.fromEnvironment(attr))
-	case errors.As(err, &statsigErr):
-		attr := statsigErr.Field
-		if attr == "statsig_base_url" {
-			attr = "statsig_api_url"
-		}
-		attr = orDefault(attr, fallbackAttr)
-		diags.AddAttributeError(path.Root(attr), statsigErr.Summary, statsigErr.Detail+s.fromEnvironment(attr))
-	default:
+	var ce *apiclient.ConfigError
+	if !errors.As(err, &ce) {
 		diags.AddAttributeError(path.Root(fallbackAttr), "Invalid provider configuration", err.Error())
+		return
 	}
+	attr := orDefault(ce.Field, fallbackAttr)
+	if attr == "statsig_base_url" {
+		attr = "statsig_api_url"
+	}
+	diags.AddAttributeError(path.Root(attr), ce.Summary, ce.Detail+s.fromEnvironment(attr))
 }
 
 func orDefault(s, def string) string {
@@ -259,6 +255,21 @@ func missingFeatures(have []string, want ...string) []string {
 		}
 	}
 	return missing
+}
+
+// openRead is the opening every data source's Read shares: the
+// configuration into cfg (nil when the data source has no arguments), a
+// configured provider, and the app check. It reports whether Read may go on.
+func (d *providerData) openRead(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, cfg any) bool {
+	if cfg != nil {
+		resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...)
+	}
+	if d == nil {
+		resp.Diagnostics.AddError("Provider not configured", "The statsigokta provider configuration is not known yet.")
+		return false
+	}
+	resp.Diagnostics.Append(d.checkApp(ctx)...)
+	return !resp.Diagnostics.HasError()
 }
 
 // providerDataFrom is the shared Configure body of resources and data sources.
