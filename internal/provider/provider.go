@@ -250,6 +250,7 @@ func (p *statsigOktaProvider) DataSources(_ context.Context) []func() datasource
 		NewRoleGroupsDataSource,
 		NewGroupPushesDataSource,
 		NewImportedUsersDataSource,
+		NewOktaGroupDataSource,
 	}
 }
 
