@@ -123,7 +123,7 @@ func (p *statsigOktaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional: true,
 			},
 			"okta_private_key": schema.StringAttribute{
-				MarkdownDescription: "PEM content of the service app's private key (RSA, or EC on P-256 or P-384). Env: `" + envPrivateKey + "`, then `" + envOktaPrivateKey + "`.",
+				MarkdownDescription: "PEM content of the service app's private key (RSA, or EC on P-256 or P-384). Env: `" + envPrivateKey + "`, then `" + envOktaPrivateKey + "` (which may also name the key file, as in terraform-provider-okta).",
 				Optional:            true,
 				Sensitive:           true,
 			},

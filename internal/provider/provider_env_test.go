@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sync/atomic"
 	"testing"
 
@@ -34,6 +35,15 @@ func factoriesWithEnv(env map[string]string) map[string]func() (tfprotov6.Provid
 	}
 }
 
+// keyFile writes pem to a file of its own and returns the path.
+func keyFile(t *testing.T, pem string) string {
+	name := t.TempDir() + "/okta-key.pem"
+	if err := os.WriteFile(name, []byte(pem), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
 // Each way to configure the provider from the environment, including
 // terraform-provider-okta's variables, reads the app with the method it
 // names; a configuration value wins over any variable.
@@ -42,7 +52,7 @@ func TestAccProvider_environment(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		config func(sb *sandbox.Sandbox) string
-		env    func(sb *sandbox.Sandbox) map[string]string
+		env    func(t *testing.T, sb *sandbox.Sandbox) map[string]string
 		oauth  bool // whether the provider asked the token endpoint for a token
 	}{
 		{
@@ -50,7 +60,7 @@ func TestAccProvider_environment(t *testing.T) {
 			config: func(sb *sandbox.Sandbox) string {
 				return fmt.Sprintf("provider \"statsigokta\" {\n  okta_org_url = %q\n  okta_api_token = %q\n  app_id = %q\n}\n", sb.OktaURL(), sb.APIToken(), sb.AppID())
 			},
-			env: func(sb *sandbox.Sandbox) map[string]string {
+			env: func(_ *testing.T, sb *sandbox.Sandbox) map[string]string {
 				return map[string]string{envClientID: sb.ClientID(), envPrivateKey: "leftover", envAccessToken: "leftover"}
 			},
 			oauth: false,
@@ -60,7 +70,7 @@ func TestAccProvider_environment(t *testing.T) {
 			config: func(sb *sandbox.Sandbox) string {
 				return fmt.Sprintf("provider \"statsigokta\" {\n  okta_org_url = %q\n  okta_client_id = %q\n  app_id = %q\n}\n", sb.OktaURL(), sb.ClientID(), sb.AppID())
 			},
-			env: func(sb *sandbox.Sandbox) map[string]string {
+			env: func(_ *testing.T, sb *sandbox.Sandbox) map[string]string {
 				return map[string]string{envAPIToken: "leftover", envPrivateKey: sb.PrivateKeyPEM()}
 			},
 			oauth: true,
@@ -68,7 +78,7 @@ func TestAccProvider_environment(t *testing.T) {
 		{
 			name:   "terraform-provider-okta's OAuth variables",
 			config: func(*sandbox.Sandbox) string { return "" },
-			env: func(sb *sandbox.Sandbox) map[string]string {
+			env: func(_ *testing.T, sb *sandbox.Sandbox) map[string]string {
 				return map[string]string{envOrgURL: sb.OktaURL(), envAppID: sb.AppID(),
 					envOktaClientID: sb.ClientID(), envOktaPrivateKey: sb.ECPrivateKeyPEM(), envOktaPrivateKeyID: sb.ECPrivateKeyID(),
 					envOktaScopes: "okta.apps.read,okta.apps.manage,okta.groups.read,okta.groups.manage,okta.users.read"}
@@ -76,9 +86,18 @@ func TestAccProvider_environment(t *testing.T) {
 			oauth: true,
 		},
 		{
+			name:   "OKTA_API_PRIVATE_KEY naming a key file, as terraform-provider-okta allows",
+			config: func(*sandbox.Sandbox) string { return "" },
+			env: func(t *testing.T, sb *sandbox.Sandbox) map[string]string {
+				return map[string]string{envOrgURL: sb.OktaURL(), envAppID: sb.AppID(),
+					envOktaClientID: sb.ClientID(), envOktaPrivateKey: keyFile(t, sb.PrivateKeyPEM())}
+			},
+			oauth: true,
+		},
+		{
 			name:   "ours before terraform-provider-okta's",
 			config: func(*sandbox.Sandbox) string { return "" },
-			env: func(sb *sandbox.Sandbox) map[string]string {
+			env: func(_ *testing.T, sb *sandbox.Sandbox) map[string]string {
 				return map[string]string{envOrgURL: sb.OktaURL(), envAppID: sb.AppID(),
 					envClientID: sb.ClientID(), envOktaClientID: "0oawrongwrongwrong00",
 					envPrivateKey: sb.PrivateKeyPEM(), envOktaPrivateKey: "not a key"}
@@ -88,7 +107,7 @@ func TestAccProvider_environment(t *testing.T) {
 		{
 			name:   "OKTA_ACCESS_TOKEN, a bearer token obtained elsewhere",
 			config: func(*sandbox.Sandbox) string { return "" },
-			env: func(sb *sandbox.Sandbox) map[string]string {
+			env: func(_ *testing.T, sb *sandbox.Sandbox) map[string]string {
 				return map[string]string{envOrgURL: sb.OktaURL(), envAppID: sb.AppID(),
 					envAccessToken: sb.IssueAccessToken("okta.apps.read", "okta.groups.read", "okta.users.read")}
 			},
@@ -99,14 +118,14 @@ func TestAccProvider_environment(t *testing.T) {
 			config: func(sb *sandbox.Sandbox) string {
 				return fmt.Sprintf("provider \"statsigokta\" {\n  okta_org_url = %q\n  okta_api_token = %q\n  app_id = %q\n}\n", sb.OktaURL()+"/api/v1/", sb.APIToken(), sb.AppID())
 			},
-			env:   func(*sandbox.Sandbox) map[string]string { return nil },
+			env:   func(*testing.T, *sandbox.Sandbox) map[string]string { return nil },
 			oauth: false,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sb := newTestSandbox(t, sandbox.Options{})
 			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: factoriesWithEnv(tc.env(sb)),
+				ProtoV6ProviderFactories: factoriesWithEnv(tc.env(t, sb)),
 				Steps: []resource.TestStep{{
 					Config: tc.config(sb) + appRead,
 					ConfigStateChecks: []statecheck.StateCheck{

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -128,6 +129,9 @@ func (r *resolver) auth(cfg providerModel, s *providerSettings) {
 	if oauth || fromEnv {
 		s.clientID = r.str(cfg.OktaClientID, "okta_client_id", envClientID, envOktaClientID)
 		s.privateKey = r.str(cfg.OktaPrivateKey, "okta_private_key", envPrivateKey, envOktaPrivateKey)
+		if s.privateKey.from == envOktaPrivateKey {
+			s.privateKey.text = keyFromPath(s.privateKey.text)
+		}
 	}
 	// The key id and scopes belong to OAuth; without it they are unused.
 	s.privateKeyID = r.str(cfg.OktaPrivateKeyID, "okta_private_key_id", envPrivateKeyID, envOktaPrivateKeyID)
@@ -151,6 +155,20 @@ func (r *resolver) auth(cfg providerModel, s *providerSettings) {
 	if !s.clientID.set() && !s.privateKey.set() {
 		s.privateKeyID, s.scopes, s.scopesFrom = setting{from: "okta_private_key_id", attr: "okta_private_key_id"}, nil, ""
 	}
+}
+
+// keyFromPath reads the key file that OKTA_API_PRIVATE_KEY may name:
+// terraform-provider-okta documents its private_key as "a filepath, or the
+// key itself" (UNCONFIRMED here: not in the fact sheet). Anything that is not
+// a readable file is taken as the key, and checked as such.
+func keyFromPath(v string) string {
+	if strings.HasPrefix(v, "-----BEGIN") {
+		return v
+	}
+	if b, err := os.ReadFile(v); err == nil {
+		return string(b)
+	}
+	return v
 }
 
 // checkAuth refuses two authentication methods at once, naming where each
