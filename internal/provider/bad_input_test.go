@@ -188,6 +188,8 @@ func providerCases(t *testing.T, sb *sandbox.Sandbox) []badInput {
 			summary: "Invalid Okta org URL", detail: []string{`"https://acme.okta.com/oauth2/default" has the path "/oauth2/default"; the org URL is the scheme and host only, e.g. https://acme.okta.com.`}},
 		{name: "okta_access_token and okta_api_token", config: p(org + "\n  " + token + "\n  okta_access_token = \"eyJ\""),
 			summary: "Conflicting Okta authentication", detail: []string{"got okta_api_token and okta_access_token"}},
+		{name: "okta_scopes unknown scope beside an API token", config: p(org + "\n  " + token + "\n  okta_scopes = [\"okta.apps.write\"]"),
+			summary: "Invalid okta_scopes", detail: []string{`okta_scopes: "okta.apps.write" is not an Okta API scope`}},
 		{name: "okta_access_token with a space", config: p(org + fmt.Sprintf("\n  okta_access_token = \"ey J\"\n  app_id = %q", sb.AppID())),
 			summary: "Invalid Okta access token", detail: []string{"The access token contains whitespace or control characters."}},
 	}

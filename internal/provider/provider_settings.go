@@ -47,6 +47,7 @@ func (s setting) set() bool { return s.text != "" }
 
 // resolver reads arguments from the configuration, then the environment.
 type resolver struct {
+	ctx        context.Context
 	getenv     func(string) string
 	anyUnknown bool
 }
@@ -140,7 +141,7 @@ func (r *resolver) auth(cfg providerModel, s *providerSettings) {
 		r.anyUnknown = true
 	case !cfg.OktaScopes.IsNull():
 		var scopes []string
-		cfg.OktaScopes.ElementsAs(context.Background(), &scopes, false)
+		cfg.OktaScopes.ElementsAs(r.ctx, &scopes, false)
 		s.scopes, s.scopesFrom = scopes, "okta_scopes"
 	default:
 		if e := r.env("okta_scopes", envScopes, envOktaScopes); e.set() {
@@ -152,8 +153,16 @@ func (r *resolver) auth(cfg providerModel, s *providerSettings) {
 			s.scopesFrom = e.from
 		}
 	}
+	// Without OAuth, the environment's key id and scopes (say, okta/okta's
+	// OKTA_API_SCOPES beside an API token) are unused and not checked; the
+	// configuration's are still checked.
 	if !s.clientID.set() && !s.privateKey.set() {
-		s.privateKeyID, s.scopes, s.scopesFrom = setting{from: "okta_private_key_id", attr: "okta_private_key_id"}, nil, ""
+		if s.privateKeyID.from != "okta_private_key_id" {
+			s.privateKeyID = setting{from: "okta_private_key_id", attr: "okta_private_key_id"}
+		}
+		if s.scopesFrom != "okta_scopes" {
+			s.scopes, s.scopesFrom = nil, ""
+		}
 	}
 }
 
@@ -275,8 +284,8 @@ func settingsFromConfig(ctx context.Context, cfg providerModel) providerSettings
 // resolveSettings merges the configuration with an environment, checks
 // every value and parses it. Problems are kept in the result
 // (providerSettings.problems) for newProviderData to report.
-func resolveSettings(_ context.Context, cfg providerModel, getenv func(string) string) providerSettings {
-	r := &resolver{getenv: getenv}
+func resolveSettings(ctx context.Context, cfg providerModel, getenv func(string) string) providerSettings {
+	r := &resolver{ctx: ctx, getenv: getenv}
 	var s providerSettings
 	s.orgURL = r.orgURL(cfg.OktaOrgURL)
 	r.auth(cfg, &s)
