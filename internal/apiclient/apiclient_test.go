@@ -37,7 +37,7 @@ func TestSleepHonoursContext(t *testing.T) {
 
 func TestScrubURLErrorAndConfigError(t *testing.T) {
 	inner := errors.New("connection reset")
-	if got := ScrubURLError(&url.Error{Op: "Get", URL: "https://acme.okta.com/api/v1/users?after=secret", Err: inner}); got != inner {
+	if got := ScrubURLError(&url.Error{Op: "Get", URL: "https://acme.okta.com/api/v1/users?after=secret", Err: inner}); !errors.Is(got, inner) || got.Error() != inner.Error() {
 		t.Fatalf("scrubbed %v", got)
 	}
 	e := &ConfigError{Service: "okta", Field: "okta_org_url", Summary: "Invalid Okta org URL", Detail: "no"}

@@ -199,8 +199,9 @@ func TestProxyTransport_environment(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req, _ := http.NewRequest(http.MethodGet, "https://acme.okta.com/api/v1/apps", nil)
-		u, err := tr.okta.(*http.Transport).Proxy(req)
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "https://acme.okta.com/api/v1/apps", nil)
+		transport, _ := tr.okta.(*http.Transport)
+		u, err := transport.Proxy(req)
 		got := ""
 		if u != nil {
 			got = u.String()

@@ -359,7 +359,10 @@ func proxyTransport(s providerSettings) (transports, error) {
 		NoProxy:    either("NO_PROXY"),
 	}).ProxyFunc()
 	base := func(proxy func(*http.Request) (*url.URL, error)) http.RoundTripper {
-		t := http.DefaultTransport.(*http.Transport).Clone()
+		t := &http.Transport{}
+		if d, ok := http.DefaultTransport.(*http.Transport); ok {
+			t = d.Clone()
+		}
 		t.Proxy = proxy
 		return t
 	}

@@ -36,7 +36,7 @@ func TestExportLines(t *testing.T) {
 		}
 		script := "OKTA_API_CLIENT_ID=leftover; export OKTA_API_CLIENT_ID; echo '" + s.PrivateKeyPEM() + "' > " + key + "\n" +
 			lines + "echo \"$OKTA_ORG_URL|${OKTA_API_CLIENT_ID:-unset}|${OKTA_PRIVATE_KEY:0:27}\""
-		out, err := exec.Command("bash", "-c", script).CombinedOutput()
+		out, err := exec.CommandContext(t.Context(), "bash", "-c", script).CombinedOutput()
 		if err != nil {
 			t.Fatalf("%s: %v: %s", auth, err, out)
 		}
