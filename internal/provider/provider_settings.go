@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -52,15 +53,17 @@ type resolver struct {
 	anyUnknown bool
 }
 
-func (r *resolver) str(v types.String, attr string, envs ...string) setting {
+// value reads one attribute: unknown (then Configure waits for apply), set
+// in the configuration (text renders it), or else from the environment.
+func (r *resolver) value(v attr.Value, text func() string, name string, envs ...string) setting {
 	switch {
 	case v.IsUnknown():
 		r.anyUnknown = true
-		return setting{from: attr, attr: attr}
+		return setting{from: name, attr: name}
 	case !v.IsNull():
-		return setting{text: v.ValueString(), from: attr, attr: attr}
+		return setting{text: text(), from: name, attr: name}
 	}
-	return r.env(attr, envs...)
+	return r.env(name, envs...)
 }
 
 func (r *resolver) env(attr string, envs ...string) setting {
@@ -72,26 +75,16 @@ func (r *resolver) env(attr string, envs ...string) setting {
 	return setting{from: attr, attr: attr}
 }
 
-func (r *resolver) int(v types.Int64, attr string, envs ...string) setting {
-	switch {
-	case v.IsUnknown():
-		r.anyUnknown = true
-		return setting{from: attr, attr: attr}
-	case !v.IsNull():
-		return setting{text: strconv.FormatInt(v.ValueInt64(), 10), from: attr, attr: attr}
-	}
-	return r.env(attr, envs...)
+func (r *resolver) str(v types.String, name string, envs ...string) setting {
+	return r.value(v, v.ValueString, name, envs...)
 }
 
-func (r *resolver) bool(v types.Bool, attr string, envs ...string) setting {
-	switch {
-	case v.IsUnknown():
-		r.anyUnknown = true
-		return setting{from: attr, attr: attr}
-	case !v.IsNull():
-		return setting{text: strconv.FormatBool(v.ValueBool()), from: attr, attr: attr}
-	}
-	return r.env(attr, envs...)
+func (r *resolver) int(v types.Int64, name string, envs ...string) setting {
+	return r.value(v, func() string { return strconv.FormatInt(v.ValueInt64(), 10) }, name, envs...)
+}
+
+func (r *resolver) bool(v types.Bool, name string, envs ...string) setting {
+	return r.value(v, func() string { return strconv.FormatBool(v.ValueBool()) }, name, envs...)
 }
 
 // orgURL is okta_org_url, OKTA_ORG_URL, or terraform-provider-okta's
