@@ -199,7 +199,7 @@ func providerCases(t *testing.T, sb *sandbox.Sandbox) []badInput {
 // that the configuration case above gives the attribute: the same refusal,
 // naming the variable. The provider block holds only what the case does not
 // take from the environment.
-func environmentCases(sb *sandbox.Sandbox) []badInput {
+func environmentCases(t *testing.T, sb *sandbox.Sandbox) []badInput {
 	p := func(body string) string {
 		return "provider \"statsigokta\" {\n  " + body + "\n}\ndata \"statsigokta_app\" \"this\" {}\n"
 	}
@@ -242,6 +242,14 @@ func environmentCases(sb *sandbox.Sandbox) []badInput {
 			summary: "Invalid okta_scopes", detail: []string{`OKTA_SCOPES: "okta.apps.write" is not an Okta API scope`}},
 		{name: "OKTA_API_SCOPES unknown scope", config: p(org + "\n  " + app), env: env(envOktaClientID, sb.ClientID(), envOktaPrivateKey, sb.PrivateKeyPEM(), envOktaScopes, "okta.apps.write"),
 			summary: "Invalid okta_scopes", detail: []string{`OKTA_API_SCOPES: "okta.apps.write" is not an Okta API scope`}},
+		{name: "OKTA_API_PRIVATE_KEY_ID is the kid sent", config: p(org + "\n  " + app),
+			env:     env(envOktaClientID, sb.ClientID(), envOktaPrivateKey, sb.PrivateKeyPEM(), envOktaPrivateKeyID, "wrong-kid"),
+			summary: "Could not read the Statsig app", detail: []string{`no key registered with kid "wrong-kid"`}},
+		{name: "OKTA_API_SCOPES are the scopes requested",
+			config: "provider \"statsigokta\" {\n  " + org + "\n  " + app + "\n}\n" +
+				fmt.Sprintf("resource \"statsigokta_user_assignment\" \"x\" {\n  user_id = %q\n}\n", userID(t, sb, "bob@example.com")),
+			env:     env(envOktaClientID, sb.ClientID(), envOktaPrivateKey, sb.PrivateKeyPEM(), envOktaScopes, "okta.apps.read,okta.groups.read,okta.users.read"),
+			summary: "Missing Okta OAuth scope", detail: []string{"granted the service app's access token only okta.apps.read, okta.groups.read, okta.users.read"}},
 		{name: "two methods in the environment", config: p(org + "\n  " + app), env: env(envAPIToken, sb.APIToken(), envClientID, sb.ClientID(), envPrivateKey, sb.PrivateKeyPEM()),
 			summary: "Conflicting Okta authentication", detail: []string{"got OKTA_API_TOKEN and OKTA_CLIENT_ID", "A method set in the provider block wins over the environment"}},
 		{name: "OKTA_ACCESS_TOKEN and OKTA_API_CLIENT_ID", config: p(org + "\n  " + app), env: env(envAccessToken, "eyJ", envOktaClientID, sb.ClientID(), envOktaPrivateKey, sb.PrivateKeyPEM()),
@@ -405,7 +413,7 @@ func runBadInputs(t *testing.T, cases []badInput, checks ...tfversion.TerraformV
 func TestAccBadInput_catalogue(t *testing.T) {
 	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
 	t.Run("provider", func(t *testing.T) { runBadInputs(t, providerCases(t, sb)) })
-	t.Run("environment", func(t *testing.T) { runBadInputs(t, environmentCases(sb)) })
+	t.Run("environment", func(t *testing.T) { runBadInputs(t, environmentCases(t, sb)) })
 	t.Run("resources and data sources", func(t *testing.T) { runBadInputs(t, resourceCases(t, sb)) })
 	t.Run("functions", func(t *testing.T) {
 		runBadInputs(t, functionCases(), tfversion.SkipBelow(tfversion.Version1_8_0))
