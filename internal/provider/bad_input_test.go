@@ -190,6 +190,10 @@ func providerCases(t *testing.T, sb *sandbox.Sandbox) []badInput {
 			summary: "Conflicting Okta authentication", detail: []string{"got okta_api_token and okta_access_token"}},
 		{name: "okta_scopes unknown scope beside an API token", config: p(org + "\n  " + token + "\n  okta_scopes = [\"okta.apps.write\"]"),
 			summary: "Invalid okta_scopes", detail: []string{`okta_scopes: "okta.apps.write" is not an Okta API scope`}},
+		{name: "request_timeout empty", config: p(org + "\n  " + token + "\n  request_timeout = \"\""),
+			summary: "Invalid request_timeout", detail: []string{`request_timeout must be a positive Go duration such as "30s" or "2m"; got "".`}},
+		{name: "statsig_api_url empty", config: p(org + "\n  " + token + "\n  statsig_api_url = \"\""),
+			summary: "Invalid Statsig API URL", detail: []string{`statsig_api_url "" is not an absolute https URL`}},
 		{name: "okta_access_token with a space", config: p(org + fmt.Sprintf("\n  okta_access_token = \"ey J\"\n  app_id = %q", sb.AppID())),
 			summary: "Invalid Okta access token", detail: []string{"The access token contains whitespace or control characters."}},
 	}

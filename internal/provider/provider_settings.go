@@ -42,9 +42,16 @@ const (
 // name, or the environment variable it was read from.
 type setting struct {
 	text, from, attr string
+	inConfig         bool // set in the configuration, possibly to ""
 }
 
+// set reports whether the argument has a value.
 func (s setting) set() bool { return s.text != "" }
+
+// given reports whether the argument is to be checked: any value in the
+// configuration ("" included), or a non-empty variable (an empty one
+// counts as unset).
+func (s setting) given() bool { return s.set() || s.inConfig }
 
 // resolver reads arguments from the configuration, then the environment.
 type resolver struct {
@@ -61,7 +68,7 @@ func (r *resolver) value(v attr.Value, text func() string, name string, envs ...
 		r.anyUnknown = true
 		return setting{from: name, attr: name}
 	case !v.IsNull():
-		return setting{text: text(), from: name, attr: name}
+		return setting{text: text(), from: name, attr: name, inConfig: true}
 	}
 	return r.env(name, envs...)
 }
@@ -199,37 +206,37 @@ func checkAuth(s providerSettings, diags *diag.Diagnostics) {
 // one message per argument that names the source.
 func checkSettings(s providerSettings, diags *diag.Diagnostics) {
 	checkAuth(s, diags)
-	if v := s.maxRetriesText; v.set() {
+	if v := s.maxRetriesText; v.given() {
 		if n, err := strconv.Atoi(v.text); err != nil || n < 0 || n > maxRetriesLimit {
 			diags.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
 				fmt.Sprintf("%s must be a whole number between 0 and %d; got %s.", v.from, maxRetriesLimit, quoteUnlessNumber(v.text)))
 		}
 	}
-	if v := s.requestTimeoutText; v.set() {
+	if v := s.requestTimeoutText; v.given() {
 		if d, err := time.ParseDuration(v.text); err != nil || d <= 0 {
 			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
 				fmt.Sprintf("%s must be a positive Go duration such as \"30s\" or \"2m\"; got %q.", v.from, v.text))
 		}
 	}
-	if v := s.headroomText; v.set() {
+	if v := s.headroomText; v.given() {
 		if n, err := strconv.Atoi(v.text); err != nil || n < 0 || n > maxHeadroom {
 			diags.AddAttributeError(path.Root("rate_limit_headroom_percent"), "Invalid rate_limit_headroom_percent",
 				fmt.Sprintf("%s must be between 0 and %d (a whole number of percent); got %s.", v.from, maxHeadroom, quoteUnlessNumber(v.text)))
 		}
 	}
-	if v := s.sharedReadsText; v.set() {
+	if v := s.sharedReadsText; v.given() {
 		if _, err := strconv.ParseBool(v.text); err != nil {
 			diags.AddAttributeError(path.Root("shared_reads"), "Invalid shared_reads",
 				fmt.Sprintf("%s must be true or false; got %q.", v.from, v.text))
 		}
 	}
-	if v := s.appID; v.set() && !looksLikeOktaID(v.text, "0oa") {
+	if v := s.appID; v.given() && !looksLikeOktaID(v.text, "0oa") {
 		diags.AddAttributeError(path.Root("app_id"), "Invalid app_id",
 			fmt.Sprintf("%s must be the id of the Statsig app instance in Okta, which starts with \"0oa\" (Admin Console > "+
 				"Applications > the app: the id is in the URL); got %q.", v.from, v.text))
 	}
 	checkScopes(s.scopes, s.scopesFrom, diags)
-	if v := s.statsigURL; v.set() {
+	if v := s.statsigURL; v.given() {
 		if summary, detail := checkStatsigURL(v.from, v.text); summary != "" {
 			diags.AddAttributeError(path.Root("statsig_api_url"), summary, detail)
 		}
