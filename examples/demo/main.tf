@@ -30,14 +30,22 @@ resource "statsigokta_user_assignment" "people" {
   org_role = each.value
 }
 
-# Whole teams get Statsig through their Okta groups.
+# Whole teams get Statsig through their Okta groups, named rather than by id.
+data "statsigokta_okta_group" "engineering" {
+  name = "Engineering"
+}
+
+data "statsigokta_okta_group" "data_science" {
+  name = "Data Science"
+}
+
 resource "statsigokta_group_assignment" "engineering" {
-  group_id = var.engineering_group_id
+  group_id = data.statsigokta_okta_group.engineering.id
   priority = 0
 }
 
 resource "statsigokta_group_assignment" "data_science" {
-  group_id = var.data_science_group_id
+  group_id = data.statsigokta_okta_group.data_science.id
   priority = 1
 }
 
@@ -57,18 +65,6 @@ resource "statsigokta_group_push" "data_science_platform" {
   project         = "Data Platform"
   role            = "Analyst" # a custom Statsig role
   wait_for_push   = true
-}
-
-variable "engineering_group_id" {
-  description = "Okta id of the Engineering group."
-  type        = string
-  default     = "00g0engineering00001"
-}
-
-variable "data_science_group_id" {
-  description = "Okta id of the Data Science group."
-  type        = string
-  default     = "00g0datascience00001"
 }
 
 output "app" {

@@ -17,26 +17,20 @@ go build -C "$root" -o "$work/sandbox" ./internal/sandbox/cmd/sandbox
 go build -C "$root" -o "$work/statsig-report" ./internal/sandbox/cmd/statsig-report
 
 echo "==> Starting the sandbox (Okta + Statsig emulator) on 127.0.0.1"
-"$work/sandbox" -fixture demo -okta-addr 127.0.0.1:0 -statsig-addr 127.0.0.1:0 \
+"$work/sandbox" -fixture demo -okta-addr 127.0.0.1:0 -statsig-addr 127.0.0.1:0 -export \
   -provisioning-delay "${DEMO_PROVISIONING_DELAY:-1s}" >"$work/sandbox.env" 2>"$work/sandbox.log" &
 sandbox_pid=$!
 trap 'kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
-  grep -q '^STATSIG_CONSOLE_KEY=' "$work/sandbox.env" 2>/dev/null && break
+  grep -q '^export OKTA_API_TOKEN=' "$work/sandbox.env" 2>/dev/null && break
   kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.log" >&2; exit 1; }
   sleep 0.1
 done
-# shellcheck disable=SC1091
-source "$work/sandbox.env"
-echo "    Okta    $OKTA_ORG_URL (app $OKTA_APP_ID)"
-echo "    Statsig $STATSIG_URL"
-
-# The provider takes everything from the environment, as in Terraform Cloud.
-export OKTA_ORG_URL OKTA_API_TOKEN
-export STATSIGOKTA_APP_ID=$OKTA_APP_ID
-export STATSIG_API_URL=$STATSIG_URL
-export STATSIG_SCIM_TOKEN
-unset OKTA_CLIENT_ID OKTA_PRIVATE_KEY_ID
+# The provider takes everything from the environment, as in Terraform Cloud:
+# the sandbox prints exactly the variables it reads.
+eval "$(cat "$work/sandbox.env")"
+echo "    Okta    $OKTA_ORG_URL (app $STATSIGOKTA_APP_ID)"
+echo "    Statsig $STATSIG_API_URL"
 
 cat >"$work/dev.tfrc" <<EOF
 provider_installation {
@@ -63,4 +57,4 @@ echo "==> terraform plan again: nothing to change"
 echo "    No changes."
 
 echo "==> Statsig now (read from the Statsig side of the sandbox)"
-"$work/statsig-report" -url "$STATSIG_URL"
+"$work/statsig-report" -url "$STATSIG_API_URL"

@@ -1,6 +1,8 @@
 # Okta API token (SSWS). In Terraform Cloud, leave the block empty and set the
 # OKTA_ORG_URL, OKTA_API_TOKEN and STATSIGOKTA_APP_ID environment variables
-# (mark the token sensitive).
+# (mark the token sensitive). A workspace that already runs the okta/okta
+# provider needs only STATSIGOKTA_APP_ID: its OKTA_ORG_NAME, OKTA_BASE_URL,
+# OKTA_API_TOKEN or OKTA_API_CLIENT_ID/OKTA_API_PRIVATE_KEY are read too.
 provider "statsigokta" {
   okta_org_url   = "https://acme.okta.com"
   okta_api_token = var.okta_api_token

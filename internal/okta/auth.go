@@ -13,7 +13,9 @@ import (
 	"time"
 	"unicode"
 
+	jose "github.com/go-jose/go-jose/v4"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/apiclient"
 )
 
 // authenticator adds credentials to requests.
@@ -35,7 +37,17 @@ func newAuthenticator(c *Client, cfg Config) (authenticator, error) {
 	token := strings.TrimSpace(cfg.APIToken)
 	token = strings.TrimSpace(strings.TrimPrefix(token, "SSWS "))
 	wantsOAuth := cfg.ClientID != "" || cfg.PrivateKey != "" || cfg.PrivateKeyID != ""
+	bearer := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(cfg.AccessToken), "Bearer "))
 	switch {
+	case bearer != "" && (token != "" || wantsOAuth):
+		return nil, &ConfigError{Field: "okta_access_token", Summary: "Conflicting Okta credentials",
+			Detail: "Set either okta_access_token, okta_api_token, or okta_client_id with okta_private_key, not two of them."}
+	case bearer != "":
+		if strings.IndexFunc(bearer, unicode.IsSpace) >= 0 || strings.IndexFunc(bearer, unicode.IsControl) >= 0 {
+			return nil, &ConfigError{Field: "okta_access_token", Summary: "Invalid Okta access token",
+				Detail: "The access token contains whitespace or control characters."}
+		}
+		return &bearerAuth{header: "Bearer " + bearer}, nil
 	case token != "" && wantsOAuth:
 		field := "okta_client_id"
 		if cfg.ClientID == "" {
@@ -107,13 +119,28 @@ func (a *sswsAuth) masked() string                     { return "SSWS [redacted]
 func (a *sswsAuth) retryUnauthorized(http.Header) bool { return false }
 func (a *sswsAuth) observe(http.Header)                {}
 
+// bearerAuth sends an access token obtained elsewhere. Okta's answer to an
+// expired one is a 401 that retrying cannot fix.
+type bearerAuth struct{ header string }
+
+func (a *bearerAuth) method() string { return "Bearer" }
+
+func (a *bearerAuth) apply(_ context.Context, req *http.Request) error {
+	req.Header.Set("Authorization", a.header)
+	return nil
+}
+
+func (a *bearerAuth) masked() string                     { return "Bearer [redacted]" }
+func (a *bearerAuth) retryUnauthorized(http.Header) bool { return false }
+func (a *bearerAuth) observe(http.Header)                {}
+
 // oauthAuth gets access tokens with client credentials + private_key_jwt and
 // switches to DPoP when the org demands it.
 type oauthAuth struct {
 	c        *Client
 	clientID string
 	key      crypto.Signer
-	alg      string
+	alg      jose.SignatureAlgorithm
 	kid      string
 	scope    string
 	tokenURL string
@@ -129,6 +156,7 @@ type oauthAuth struct {
 	dpop       *dpopKey // set once Okta asks for DPoP
 	tokenNonce string   // DPoP-Nonce from the authorization server
 	apiNonce   string   // DPoP-Nonce from the resource server
+	granted    []string // scopes of the current token; nil when Okta did not say
 }
 
 func (a *oauthAuth) method() string { return "OAuth" }
@@ -197,6 +225,9 @@ type tokenResponse struct {
 	AccessToken string `json:"access_token"`
 	TokenType   string `json:"token_type"`
 	ExpiresIn   int64  `json:"expires_in"`
+	// Scope is what Okta granted, space separated: the requested scopes
+	// the service app holds.
+	Scope string `json:"scope"`
 }
 
 // fetchToken runs the client-credentials grant. Okta's DPoP dance takes up to
@@ -237,12 +268,12 @@ func (a *oauthAuth) fetchToken(ctx context.Context) (string, string, error) {
 
 		resp, err := a.c.httpClient.Do(req)
 		if err != nil {
-			return "", "", fmt.Errorf("okta: POST %s: %w", path, scrubURLError(err))
+			return "", "", fmt.Errorf("okta: POST %s: %w", path, apiclient.ScrubURLError(err))
 		}
 		body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
 		if err != nil {
-			return "", "", fmt.Errorf("okta: POST %s: %w", path, scrubURLError(err))
+			return "", "", fmt.Errorf("okta: POST %s: %w", path, apiclient.ScrubURLError(err))
 		}
 		tflog.Debug(ctx, "Okta token request", map[string]any{
 			"method": http.MethodPost, "path": path, "status": resp.StatusCode,
@@ -279,6 +310,10 @@ func (a *oauthAuth) fetchToken(ctx context.Context) (string, string, error) {
 			margin := min(tokenRefreshMargin, lifetime/2)
 			a.mu.Lock()
 			a.token, a.tokenType, a.expiry = tr.AccessToken, typ, now.Add(lifetime-margin)
+			a.granted = nil
+			if tr.Scope != "" {
+				a.granted = strings.Fields(tr.Scope)
+			}
 			a.mu.Unlock()
 			return tr.AccessToken, typ, nil
 		}
@@ -322,10 +357,6 @@ func (a *oauthAuth) enableDPoP() error {
 
 // assertion is the private_key_jwt client assertion (RFC 7523).
 func (a *oauthAuth) assertion(now time.Time) (string, error) {
-	header := map[string]string{"alg": a.alg, "typ": "JWT"}
-	if a.kid != "" {
-		header["kid"] = a.kid
-	}
 	claims := map[string]any{
 		"iss": a.clientID,
 		"sub": a.clientID,
@@ -334,7 +365,7 @@ func (a *oauthAuth) assertion(now time.Time) (string, error) {
 		"exp": now.Add(5 * time.Minute).Unix(),
 		"jti": randomID(),
 	}
-	return signJWS(a.key, a.alg, header, claims)
+	return signJWS(a.key, a.alg, jwsHeader{typ: "JWT", kid: a.kid}, claims)
 }
 
 func (a *oauthAuth) retryUnauthorized(h http.Header) bool {

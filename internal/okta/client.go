@@ -1,18 +1,22 @@
 // Package okta is a small typed client for the parts of the Okta Management
 // API the provider uses: app user and group assignments, group push mappings,
-// groups and users. It is hand-written on net/http because no published SDK
-// on the module proxy covers group push (see DESIGN.md).
+// groups and users. It is hand-written on net/http, with go-jose for the
+// JWS it signs: okta-sdk-golang v6 covers group push but retries a dropped
+// POST without limit, refuses P-384 keys and loses the org URL's port
+// (measured; see DESIGN.md).
 package okta
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/apiclient"
 )
 
 // Defaults applied by NewClient.
@@ -22,6 +26,12 @@ const (
 	DefaultMaxRateLimitWait = 90 * time.Second
 )
 
+// The scopes the provider's writes need.
+const (
+	ScopeAppsManage   = "okta.apps.manage"
+	ScopeGroupsManage = "okta.groups.manage"
+)
+
 // DefaultScopes are requested for OAuth when Config.Scopes is empty.
 var DefaultScopes = []string{
 	"okta.apps.read", "okta.apps.manage",
@@ -29,14 +39,17 @@ var DefaultScopes = []string{
 	"okta.users.read",
 }
 
-// Config configures a Client. Exactly one of APIToken or ClientID+PrivateKey
-// must be set.
+// Config configures a Client. Exactly one of APIToken, AccessToken or
+// ClientID+PrivateKey must be set.
 type Config struct {
 	// OrgURL is the org's base URL, e.g. https://acme.okta.com. http is only
 	// accepted for loopback hosts (tests and the local sandbox).
 	OrgURL string
 	// APIToken authenticates with "Authorization: SSWS <token>".
 	APIToken string
+	// AccessToken is an OAuth 2.0 access token obtained elsewhere, sent as
+	// "Authorization: Bearer <token>"; it cannot be renewed.
+	AccessToken string
 	// ClientID, PrivateKey (PEM) and PrivateKeyID configure an OAuth 2.0
 	// service app using private_key_jwt client authentication.
 	ClientID     string
@@ -73,7 +86,7 @@ type Config struct {
 
 // Client calls the Okta Management API. It is safe for concurrent use.
 type Client struct {
-	baseURL          *url.URL // scheme://host[/prefix], no trailing slash
+	baseURL          *url.URL // scheme://host, no path
 	httpClient       *http.Client
 	userAgent        string
 	maxRetries       int
@@ -97,7 +110,7 @@ type Client struct {
 func NewClient(cfg Config) (*Client, error) {
 	base, err := parseOrgURL(cfg.OrgURL)
 	if err != nil {
-		return nil, err
+		return nil, newClientError(err)
 	}
 	c := &Client{
 		baseURL:          base,
@@ -110,11 +123,11 @@ func NewClient(cfg Config) (*Client, error) {
 		pacing:           cfg.Pacing,
 		headroomPercent:  max(0, min(cfg.RateLimitHeadroomPercent, 90)),
 		onWrite:          cfg.OnWrite,
-		sleep:            sleepCtx,
+		sleep:            apiclient.Sleep,
 		now:              time.Now,
 		minBackoff:       time.Second,
 		maxBackoff:       30 * time.Second,
-		jitter:           randomJitter,
+		jitter:           apiclient.RandomJitter,
 	}
 	if c.httpClient == nil {
 		c.httpClient = &http.Client{}
@@ -136,16 +149,42 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	c.auth, err = newAuthenticator(c, cfg)
 	if err != nil {
-		return nil, err
+		return nil, newClientError(err)
 	}
 	return c, nil
+}
+
+// newClientError names the service on configuration errors.
+func newClientError(err error) error {
+	var ce *ConfigError
+	if errors.As(err, &ce) {
+		ce.Service = "okta"
+	}
+	return err
 }
 
 // OrgURL returns the normalized org URL.
 func (c *Client) OrgURL() string { return c.baseURL.String() }
 
-// AuthMethod returns "SSWS" or "OAuth" (for logs and diagnostics).
+// AuthMethod returns "SSWS", "OAuth" or "Bearer" (for logs and diagnostics).
 func (c *Client) AuthMethod() string { return c.auth.method() }
+
+// GrantedScopes returns the scopes Okta granted the OAuth access token,
+// fetching a token when none is cached. ok is false for an API token or an
+// access token obtained elsewhere, whose scopes the client cannot know, and
+// when Okta's token response named none.
+func (c *Client) GrantedScopes(ctx context.Context) (scopes []string, ok bool, err error) {
+	a, isOAuth := c.auth.(*oauthAuth)
+	if !isOAuth {
+		return nil, false, nil
+	}
+	if _, _, err := a.accessToken(ctx); err != nil {
+		return nil, false, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.granted), a.granted != nil, nil
+}
 
 // MaxRetries is how many times a call is retried after its first attempt.
 // Callers that repeat a write themselves, after looking whether a failed
@@ -168,7 +207,7 @@ func parseOrgURL(raw string) (*url.URL, error) {
 		return nil, &ConfigError{Field: field, Summary: "Invalid Okta org URL",
 			Detail: "The org URL must not contain credentials, a query or a fragment; expected e.g. https://acme.okta.com."}
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !apiclient.IsLoopback(u.Hostname()) {
 		return nil, &ConfigError{Field: field, Summary: "Insecure Okta org URL",
 			Detail: fmt.Sprintf("%q uses http; Okta requires https (http is only allowed for loopback test servers).", raw)}
 	}
@@ -176,17 +215,16 @@ func parseOrgURL(raw string) (*url.URL, error) {
 		return nil, &ConfigError{Field: field, Summary: "Okta admin URL given instead of the org URL",
 			Detail: fmt.Sprintf("%q is the Admin Console host; use the org URL without \"-admin\" (e.g. https://acme.okta.com).", raw)}
 	}
+	// The API's own prefix is a common slip (copied from an API call); any
+	// other path would send requests to /<path>/api/v1/... and fail obscurely.
+	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/api/v1")
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
-	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
+	if u.Path != "" {
+		return nil, &ConfigError{Field: field, Summary: "Invalid Okta org URL",
+			Detail: fmt.Sprintf("%q has the path %q; the org URL is the scheme and host only, e.g. https://%s.", raw, u.Path, u.Host)}
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return u, nil
 }
 
 // endpoint returns the absolute URL of an API path (already escaped) and query.
@@ -210,11 +248,4 @@ func pathf(format string, segments ...string) (string, error) {
 		args[i] = url.PathEscape(s)
 	}
 	return fmt.Sprintf(format, args...), nil
-}
-
-func randomJitter(limit time.Duration) time.Duration {
-	if limit <= 0 {
-		return 0
-	}
-	return rand.N(limit)
 }

@@ -11,10 +11,10 @@ import (
 )
 
 // dpopKey is the ephemeral P-256 key a client proves possession of (RFC
-// 9449). It lives only in memory, one per Client.
+// 9449). It lives only in memory, one per Client; go-jose embeds its public
+// half as the proof's jwk.
 type dpopKey struct {
 	key *ecdsa.PrivateKey
-	jwk map[string]string
 }
 
 func newDPoPKey() (*dpopKey, error) {
@@ -22,24 +22,13 @@ func newDPoPKey() (*dpopKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	pub, err := k.PublicKey.ECDH() // validated uncompressed point: 0x04||X||Y
-	if err != nil {
-		return nil, err
-	}
-	raw := pub.Bytes()
-	return &dpopKey{key: k, jwk: map[string]string{
-		"kty": "EC",
-		"crv": "P-256",
-		"x":   b64.EncodeToString(raw[1:33]),
-		"y":   b64.EncodeToString(raw[33:]),
-	}}, nil
+	return &dpopKey{key: k}, nil
 }
 
 // proof returns a DPoP proof JWT for one HTTP request. accessToken binds the
 // proof to the token (ath) on resource requests; it is empty for the token
 // endpoint. nonce is the server-provided DPoP-Nonce, if any.
 func (k *dpopKey) proof(method, target, nonce, accessToken string, now time.Time) (string, error) {
-	header := map[string]any{"typ": "dpop+jwt", "alg": algES256, "jwk": k.jwk}
 	claims := map[string]any{
 		"htm": method,
 		"htu": htu(target),
@@ -53,7 +42,7 @@ func (k *dpopKey) proof(method, target, nonce, accessToken string, now time.Time
 		sum := sha256.Sum256([]byte(accessToken))
 		claims["ath"] = b64.EncodeToString(sum[:])
 	}
-	return signJWS(k.key, algES256, header, claims)
+	return signJWS(k.key, algES256, jwsHeader{typ: "dpop+jwt", embedJWK: true}, claims)
 }
 
 // htu is the request URL without query and fragment (RFC 9449 section 4.2).

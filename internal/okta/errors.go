@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/apiclient"
 )
 
 // Okta error codes the provider reacts to.
@@ -22,20 +24,9 @@ const (
 	ErrCodeMappedAttribute     = "E0000075"
 )
 
-// ConfigError reports invalid client configuration. Field is the provider
-// attribute it concerns so the provider can attach the diagnostic to it.
-type ConfigError struct {
-	Field   string
-	Summary string
-	Detail  string
-}
-
-func (e *ConfigError) Error() string {
-	if e.Detail == "" {
-		return fmt.Sprintf("okta: %s: %s", e.Field, e.Summary)
-	}
-	return fmt.Sprintf("okta: %s: %s: %s", e.Field, e.Summary, e.Detail)
-}
+// ConfigError reports invalid client configuration, on the provider
+// attribute it concerns (shared with the Statsig client).
+type ConfigError = apiclient.ConfigError
 
 // ErrorCause is one entry of an Okta error's errorCauses.
 type ErrorCause struct {

@@ -7,80 +7,54 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/sha512"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"strings"
+
+	jose "github.com/go-jose/go-jose/v4"
 )
 
 // JWS algorithms the client signs with.
 const (
-	algRS256 = "RS256"
-	algES256 = "ES256"
-	algES384 = "ES384"
+	algRS256 = jose.RS256
+	algES256 = jose.ES256
+	algES384 = jose.ES384
 )
 
 var b64 = base64.RawURLEncoding
 
-// signJWS returns the compact serialization of header.claims signed with key.
-// It is hand-rolled (a few lines) to avoid a JOSE dependency.
-func signJWS(key crypto.Signer, alg string, header, claims any) (string, error) {
-	h, err := json.Marshal(header)
-	if err != nil {
-		return "", err
-	}
-	c, err := json.Marshal(claims)
-	if err != nil {
-		return "", err
-	}
-	signingInput := b64.EncodeToString(h) + "." + b64.EncodeToString(c)
-	sig, err := signRaw(key, alg, []byte(signingInput))
-	if err != nil {
-		return "", err
-	}
-	return signingInput + "." + b64.EncodeToString(sig), nil
+// jwsHeader is what a signed JWT's protected header carries besides alg.
+type jwsHeader struct {
+	typ      string // "JWT" or "dpop+jwt"
+	kid      string // key id, if any
+	embedJWK bool   // the public key as "jwk" (DPoP proofs)
 }
 
-func signRaw(key crypto.Signer, alg string, input []byte) ([]byte, error) {
-	switch alg {
-	case algRS256:
-		k, ok := key.(*rsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("okta: %s needs an RSA key", alg)
-		}
-		d := sha256.Sum256(input)
-		return rsa.SignPKCS1v15(rand.Reader, k, crypto.SHA256, d[:])
-	case algES256, algES384:
-		k, ok := key.(*ecdsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("okta: %s needs an EC key", alg)
-		}
-		var digest []byte
-		if alg == algES256 {
-			d := sha256.Sum256(input)
-			digest = d[:]
-		} else {
-			d := sha512.Sum384(input)
-			digest = d[:]
-		}
-		r, s, err := ecdsa.Sign(rand.Reader, k, digest)
-		if err != nil {
-			return nil, err
-		}
-		// JWS wants the fixed-size r||s, not the ASN.1 DER that
-		// ecdsa.SignASN1 and crypto.Signer produce.
-		size := (k.Curve.Params().BitSize + 7) / 8
-		sig := make([]byte, 2*size)
-		r.FillBytes(sig[:size])
-		s.FillBytes(sig[size:])
-		return sig, nil
-	default:
-		return nil, fmt.Errorf("okta: unsupported JWS algorithm %q", alg)
+// signJWS returns the compact serialization of claims signed with key
+// (go-jose: RS256 PKCS#1 v1.5, ES256/ES384 with the fixed-size r||s
+// signature JWS requires).
+func signJWS(key crypto.Signer, alg jose.SignatureAlgorithm, h jwsHeader, claims any) (string, error) {
+	opts := (&jose.SignerOptions{EmbedJWK: h.embedJWK}).WithType(jose.ContentType(h.typ))
+	var signingKey any = key
+	if h.kid != "" {
+		signingKey = jose.JSONWebKey{Key: key, KeyID: h.kid, Algorithm: string(alg)}
 	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: signingKey}, opts)
+	if err != nil {
+		return "", err
+	}
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return "", err
+	}
+	obj, err := signer.Sign(payload)
+	if err != nil {
+		return "", err
+	}
+	return obj.CompactSerialize()
 }
 
 // randomID returns a random URL-safe identifier for jti claims.
@@ -94,7 +68,7 @@ const acceptedKeyFormats = `Accepted: a PEM-encoded RSA key (PKCS#1 "BEGIN RSA P
 
 // parsePrivateKey parses a PEM private key and picks its JWS algorithm.
 // Error messages describe the format found, never the key material.
-func parsePrivateKey(pemText string) (crypto.Signer, string, error) {
+func parsePrivateKey(pemText string) (crypto.Signer, jose.SignatureAlgorithm, error) {
 	const field = "okta_private_key"
 	bad := func(summary, found string) error {
 		return &ConfigError{Field: field, Summary: summary, Detail: found + " " + acceptedKeyFormats}

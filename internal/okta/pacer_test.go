@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/sandbox"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/apiclient"
 )
 
 // The pacer is tested against the sandbox's X-Rate-Limit-* headers, with
@@ -213,7 +215,7 @@ func TestPacerHonoursContext(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c.sleep = sleepCtx // a real wait, about a minute
+	c.sleep = apiclient.Sleep // a real wait, about a minute
 	ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()

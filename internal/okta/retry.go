@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/apiclient"
 )
 
 // request describes one logical API call; do may send it several times.
@@ -176,39 +177,22 @@ func (c *Client) attempt(ctx context.Context, method string, u *url.URL, body []
 
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
-		return nil, true, scrubURLError(err)
+		return nil, true, apiclient.ScrubURLError(err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, true, scrubURLError(err)
+		return nil, true, apiclient.ScrubURLError(err)
 	}
 	c.auth.observe(resp.Header)
 	c.rateLimits.observe(bucket, resp.Header, c.now())
 	return &response{status: resp.StatusCode, header: resp.Header, body: data}, true, nil
 }
 
-// scrubURLError drops the URL from *url.Error: next-page URLs are opaque and
-// it keeps messages short. Headers (credentials) are never part of it.
-func scrubURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
-}
-
 // backoff is the wait before retry number attempt after a 5xx or connection
 // error: exponential from minBackoff, capped at maxBackoff, plus jitter.
 func (c *Client) backoff(attempt int) time.Duration {
-	d := c.minBackoff
-	for i := 1; i < attempt && d < c.maxBackoff; i++ {
-		d *= 2
-	}
-	if d > c.maxBackoff {
-		d = c.maxBackoff
-	}
-	return d + c.jitter(d/2)
+	return apiclient.Backoff(attempt, c.minBackoff, c.maxBackoff, c.jitter)
 }
 
 // rateLimitWait computes the wait after a 429: until X-Rate-Limit-Reset as
@@ -229,20 +213,6 @@ func (c *Client) rateLimitWait(h http.Header, attempt int) time.Duration {
 	}
 	wait += 250*time.Millisecond + c.jitter(750*time.Millisecond)
 	return min(wait, c.maxRateLimitWait)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 func (c *Client) logAttempt(ctx context.Context, method, path string, resp *response, attempt int, wait time.Duration) {

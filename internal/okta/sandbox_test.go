@@ -259,11 +259,14 @@ func TestSandboxOAuth(t *testing.T) {
 		name string
 		dpop bool
 		ec   bool
+		p384 bool // an ES384 assertion, verified by the sandbox
 	}{
-		{"RSA", false, false},
-		{"EC", false, true},
-		{"RSA+DPoP", true, false},
-		{"EC+DPoP", true, true},
+		{"RSA", false, false, false},
+		{"EC", false, true, false},
+		{"EC P-384", false, false, true},
+		{"RSA+DPoP", true, false, false},
+		{"EC+DPoP", true, true, false},
+		{"EC P-384+DPoP", true, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newSandboxEnv(t, sandbox.Options{})
@@ -272,8 +275,15 @@ func TestSandboxOAuth(t *testing.T) {
 			if tc.ec {
 				cfg.PrivateKey, cfg.PrivateKeyID = e.sb.ECPrivateKeyPEM(), e.sb.ECPrivateKeyID()
 			}
+			if tc.p384 {
+				cfg.PrivateKey, cfg.PrivateKeyID = e.sb.P384PrivateKeyPEM(), e.sb.P384PrivateKeyID()
+			}
 			c := e.client(t, cfg)
 			ctx := context.Background()
+			// The token response's scope is what the client reports granted.
+			if granted, ok, err := c.GrantedScopes(ctx); err != nil || !ok || strings.Join(granted, " ") != strings.Join(DefaultScopes, " ") {
+				t.Fatalf("granted scopes %v (%v, %v), want %v", granted, ok, err, DefaultScopes)
+			}
 			for i := 0; i < 3; i++ {
 				if _, err := c.GetApplication(ctx, e.sb.AppID()); err != nil {
 					t.Fatal(err)
@@ -380,5 +390,19 @@ func TestSandboxCreateNotRetriedOnReset(t *testing.T) {
 	}
 	if n := e.sb.CountRequests(func(r sandbox.Request) bool { return r.Method == http.MethodPost }); n != 1 {
 		t.Fatalf("POST attempts = %d, want 1", n)
+	}
+}
+
+// An API token's and an outside access token's scopes are unknown.
+func TestGrantedScopesUnknownWithoutOAuth(t *testing.T) {
+	e := newSandboxEnv(t, sandbox.Options{})
+	for _, cfg := range []Config{{APIToken: e.sb.APIToken()}, {AccessToken: e.sb.IssueAccessToken("okta.apps.read")}} {
+		c := e.client(t, cfg)
+		if scopes, ok, err := c.GrantedScopes(context.Background()); ok || err != nil || scopes != nil {
+			t.Fatalf("%s: granted %v, %v, %v; want unknown", c.AuthMethod(), scopes, ok, err)
+		}
+		if _, err := c.GetApplication(context.Background(), e.sb.AppID()); err != nil {
+			t.Fatalf("%s: %v", c.AuthMethod(), err)
+		}
 	}
 }

@@ -54,13 +54,8 @@ func (d *appDataSource) Configure(_ context.Context, req datasource.ConfigureReq
 	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (d *appDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The statsigokta provider configuration is not known yet.")
-		return
-	}
-	resp.Diagnostics.Append(d.data.checkApp(ctx)...)
-	if resp.Diagnostics.HasError() {
+func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !d.data.openRead(ctx, req, resp, nil) {
 		return
 	}
 	app, err := d.data.okta.GetApplication(ctx, d.data.appID)

@@ -32,9 +32,10 @@ import (
 // badInput is one catalogue entry.
 type badInput struct {
 	name    string
-	config  string   // the whole configuration, provider block included
-	summary string   // the diagnostic's summary, exactly
-	detail  []string // phrases of the detail, in order, exactly
+	config  string            // the whole configuration, provider block included
+	summary string            // the diagnostic's summary, exactly
+	detail  []string          // phrases of the detail, in order, exactly
+	env     map[string]string // the provider's environment (nothing else is read)
 }
 
 // diagRE matches a diagnostic's summary followed by the phrases of its
@@ -115,13 +116,13 @@ func providerCases(t *testing.T, sb *sandbox.Sandbox) []badInput {
 		{name: "okta_org_url not a URL", config: p(`okta_org_url = "acme"` + "\n  " + token),
 			summary: "Invalid Okta org URL", detail: []string{`"acme" is not an absolute http(s) URL; expected e.g. https://acme.okta.com.`}},
 		{name: "okta_org_url empty", config: p(`okta_org_url = ""` + "\n  " + token),
-			summary: "Missing Okta org URL", detail: []string{"Set okta_org_url, or the OKTA_ORG_URL environment variable, to your Okta org, for example https://acme.okta.com."}},
+			summary: "Missing Okta org URL", detail: []string{"Set okta_org_url, or the OKTA_ORG_URL environment variable (or OKTA_ORG_NAME with OKTA_BASE_URL), to your Okta org, for example https://acme.okta.com."}},
 		{name: "okta_org_url admin console", config: p(`okta_org_url = "https://acme-admin.okta.com"` + "\n  " + token),
 			summary: "Okta admin URL given instead of the org URL", detail: []string{`use the org URL without "-admin"`}},
 		{name: "okta_org_url with a query", config: p(`okta_org_url = "https://acme.okta.com/?x=1"` + "\n  " + token),
 			summary: "Invalid Okta org URL", detail: []string{"The org URL must not contain credentials, a query or a fragment"}},
 		{name: "okta_api_token and okta_client_id", config: p(org + "\n  " + token + fmt.Sprintf("\n  okta_client_id = %q\n  okta_private_key = %q", sb.ClientID(), sb.PrivateKeyPEM())),
-			summary: "Conflicting Okta authentication", detail: []string{"Set either okta_api_token (API token) or okta_client_id with okta_private_key (OAuth service app), not both."}},
+			summary: "Conflicting Okta authentication", detail: []string{"Set exactly one of okta_api_token (API token), okta_access_token", "got okta_api_token and okta_client_id."}},
 		{name: "no authentication", config: p(org + fmt.Sprintf("\n  app_id = %q", sb.AppID())),
 			summary: "Missing Okta authentication", detail: []string{"Set okta_api_token (OKTA_API_TOKEN), or okta_client_id with okta_private_key"}},
 		{name: "okta_api_token with a space", config: p(org + fmt.Sprintf("\n  okta_api_token = \"00a b\"\n  app_id = %q", sb.AppID())),
@@ -174,15 +175,91 @@ func providerCases(t *testing.T, sb *sandbox.Sandbox) []badInput {
 		{name: "statsig_console_api_key with a space", config: p(org + "\n  " + token + "\n  statsig_console_api_key = \"console- x\""),
 			summary: "Invalid Statsig Console API key", detail: []string{"The key contains whitespace or control characters."}},
 		{name: "max_retries negative", config: p(org + "\n  " + token + "\n  max_retries = -1"),
-			summary: "Invalid max_retries", detail: []string{"max_retries must be between 0 and 20; got -1."}},
+			summary: "Invalid max_retries", detail: []string{"max_retries must be a whole number between 0 and 20; got -1."}},
 		{name: "max_retries too large", config: p(org + "\n  " + token + "\n  max_retries = 100"),
-			summary: "Invalid max_retries", detail: []string{"max_retries must be between 0 and 20; got 100."}},
+			summary: "Invalid max_retries", detail: []string{"max_retries must be a whole number between 0 and 20; got 100."}},
 		{name: "request_timeout not a duration", config: p(org + "\n  " + token + "\n  request_timeout = \"30\""),
 			summary: "Invalid request_timeout", detail: []string{`request_timeout must be a positive Go duration such as "30s" or "2m"; got "30".`}},
 		{name: "request_timeout zero", config: p(org + "\n  " + token + "\n  request_timeout = \"0s\""),
 			summary: "Invalid request_timeout", detail: []string{`got "0s".`}},
 		{name: "rate_limit_headroom_percent out of range", config: p(org + "\n  " + token + "\n  rate_limit_headroom_percent = 95"),
-			summary: "Invalid Attribute Value", detail: []string{"Attribute rate_limit_headroom_percent value must be between 0 and 90, got: 95"}},
+			summary: "Invalid rate_limit_headroom_percent", detail: []string{"rate_limit_headroom_percent must be between 0 and 90 (a whole number of percent); got 95."}},
+		{name: "okta_org_url with a path", config: p(`okta_org_url = "https://acme.okta.com/oauth2/default"` + "\n  " + token),
+			summary: "Invalid Okta org URL", detail: []string{`"https://acme.okta.com/oauth2/default" has the path "/oauth2/default"; the org URL is the scheme and host only, e.g. https://acme.okta.com.`}},
+		{name: "okta_access_token and okta_api_token", config: p(org + "\n  " + token + "\n  okta_access_token = \"eyJ\""),
+			summary: "Conflicting Okta authentication", detail: []string{"got okta_api_token and okta_access_token"}},
+		{name: "okta_scopes unknown scope beside an API token", config: p(org + "\n  " + token + "\n  okta_scopes = [\"okta.apps.write\"]"),
+			summary: "Invalid okta_scopes", detail: []string{`okta_scopes: "okta.apps.write" is not an Okta API scope`}},
+		{name: "request_timeout empty", config: p(org + "\n  " + token + "\n  request_timeout = \"\""),
+			summary: "Invalid request_timeout", detail: []string{`request_timeout must be a positive Go duration such as "30s" or "2m"; got "".`}},
+		{name: "statsig_api_url empty", config: p(org + "\n  " + token + "\n  statsig_api_url = \"\""),
+			summary: "Invalid Statsig API URL", detail: []string{`statsig_api_url "" is not an absolute https URL`}},
+		{name: "okta_access_token with a space", config: p(org + fmt.Sprintf("\n  okta_access_token = \"ey J\"\n  app_id = %q", sb.AppID())),
+			summary: "Invalid Okta access token", detail: []string{"The access token contains whitespace or control characters."}},
+	}
+}
+
+// environmentCases give each argument's environment variable the value
+// that the configuration case above gives the attribute: the same refusal,
+// naming the variable. The provider block holds only what the case does not
+// take from the environment.
+func environmentCases(t *testing.T, sb *sandbox.Sandbox) []badInput {
+	p := func(body string) string {
+		return "provider \"statsigokta\" {\n  " + body + "\n}\ndata \"statsigokta_app\" \"this\" {}\n"
+	}
+	org, app := fmt.Sprintf("okta_org_url = %q", sb.OktaURL()), fmt.Sprintf("app_id = %q", sb.AppID())
+	configured := p(org + "\n  " + app + fmt.Sprintf("\n  okta_api_token = %q", sb.APIToken()))
+	env := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	return []badInput{
+		{name: "STATSIGOKTA_MAX_RETRIES not a number", config: configured, env: env(envMaxRetries, "lots"),
+			summary: "Invalid max_retries", detail: []string{`STATSIGOKTA_MAX_RETRIES must be a whole number between 0 and 20; got "lots".`}},
+		{name: "STATSIGOKTA_MAX_RETRIES too large", config: configured, env: env(envMaxRetries, "100"),
+			summary: "Invalid max_retries", detail: []string{"STATSIGOKTA_MAX_RETRIES must be a whole number between 0 and 20; got 100."}},
+		{name: "STATSIGOKTA_MAX_RETRIES negative", config: configured, env: env(envMaxRetries, "-1"),
+			summary: "Invalid max_retries", detail: []string{"STATSIGOKTA_MAX_RETRIES must be a whole number between 0 and 20; got -1."}},
+		{name: "STATSIGOKTA_REQUEST_TIMEOUT zero", config: configured, env: env(envRequestTimeout, "0s"),
+			summary: "Invalid request_timeout", detail: []string{`STATSIGOKTA_REQUEST_TIMEOUT must be a positive Go duration such as "30s" or "2m"; got "0s".`}},
+		{name: "STATSIGOKTA_RATE_LIMIT_HEADROOM_PERCENT out of range", config: configured, env: env(envHeadroomPercent, "95"),
+			summary: "Invalid rate_limit_headroom_percent", detail: []string{"STATSIGOKTA_RATE_LIMIT_HEADROOM_PERCENT must be between 0 and 90 (a whole number of percent); got 95."}},
+		{name: "STATSIGOKTA_SHARED_READS not a boolean", config: configured, env: env(envSharedReads, "sometimes"),
+			summary: "Invalid shared_reads", detail: []string{`STATSIGOKTA_SHARED_READS must be true or false; got "sometimes".`}},
+		{name: "STATSIGOKTA_APP_ID malformed", config: p(org + fmt.Sprintf("\n  okta_api_token = %q", sb.APIToken())), env: env(envAppID, "statsig"),
+			summary: "Invalid app_id", detail: []string{`STATSIGOKTA_APP_ID must be the id of the Statsig app instance in Okta, which starts with "0oa"`, `got "statsig"`}},
+		{name: "STATSIG_API_URL http to a public host", config: configured, env: env(envStatsigAPIURL, "http://statsigapi.net"),
+			summary: "Insecure Statsig API URL", detail: []string{`STATSIG_API_URL "http://statsigapi.net" uses http`}},
+		{name: "STATSIG_SCIM_TOKEN with a space", config: configured, env: env(envSCIMToken, "scim- x"),
+			summary: "Invalid Statsig SCIM token", detail: []string{"The token contains whitespace or control characters.", "(The value came from STATSIG_SCIM_TOKEN.)"}},
+		{name: "OKTA_ORG_URL with a path", config: p(app + fmt.Sprintf("\n  okta_api_token = %q", sb.APIToken())), env: env(envOrgURL, "https://acme.okta.com/admin"),
+			summary: "Invalid Okta org URL", detail: []string{`has the path "/admin"`, "(The value came from OKTA_ORG_URL.)"}},
+		{name: "OKTA_ORG_NAME of the admin console", config: p(app + fmt.Sprintf("\n  okta_api_token = %q", sb.APIToken())), env: env(envOktaOrgName, "acme-admin"),
+			summary: "Okta admin URL given instead of the org URL", detail: []string{`"https://acme-admin.okta.com" is the Admin Console host`, "(The value came from OKTA_ORG_NAME and OKTA_BASE_URL.)"}},
+		{name: "OKTA_API_TOKEN with a space", config: p(org + "\n  " + app), env: env(envAPIToken, "00a b"),
+			summary: "Invalid Okta API token", detail: []string{"The API token contains whitespace or control characters.", "(The value came from OKTA_API_TOKEN.)"}},
+		{name: "OKTA_SCOPES unknown scope", config: p(org + "\n  " + app + fmt.Sprintf("\n  okta_client_id = %q\n  okta_private_key = %q", sb.ClientID(), sb.PrivateKeyPEM())),
+			env:     env(envScopes, "okta.apps.read,okta.apps.write"),
+			summary: "Invalid okta_scopes", detail: []string{`OKTA_SCOPES: "okta.apps.write" is not an Okta API scope`}},
+		{name: "OKTA_API_SCOPES unknown scope", config: p(org + "\n  " + app), env: env(envOktaClientID, sb.ClientID(), envOktaPrivateKey, sb.PrivateKeyPEM(), envOktaScopes, "okta.apps.write"),
+			summary: "Invalid okta_scopes", detail: []string{`OKTA_API_SCOPES: "okta.apps.write" is not an Okta API scope`}},
+		{name: "OKTA_API_PRIVATE_KEY_ID is the kid sent", config: p(org + "\n  " + app),
+			env:     env(envOktaClientID, sb.ClientID(), envOktaPrivateKey, sb.PrivateKeyPEM(), envOktaPrivateKeyID, "wrong-kid"),
+			summary: "Could not read the Statsig app", detail: []string{`no key registered with kid "wrong-kid"`}},
+		{name: "OKTA_API_SCOPES are the scopes requested",
+			config: "provider \"statsigokta\" {\n  " + org + "\n  " + app + "\n}\n" +
+				fmt.Sprintf("resource \"statsigokta_user_assignment\" \"x\" {\n  user_id = %q\n}\n", userID(t, sb, "bob@example.com")),
+			env:     env(envOktaClientID, sb.ClientID(), envOktaPrivateKey, sb.PrivateKeyPEM(), envOktaScopes, "okta.apps.read,okta.groups.read,okta.users.read"),
+			summary: "Missing Okta OAuth scope", detail: []string{"granted the service app's access token only okta.apps.read, okta.groups.read, okta.users.read"}},
+		{name: "two methods in the environment", config: p(org + "\n  " + app), env: env(envAPIToken, sb.APIToken(), envClientID, sb.ClientID(), envPrivateKey, sb.PrivateKeyPEM()),
+			summary: "Conflicting Okta authentication", detail: []string{"got OKTA_API_TOKEN and OKTA_CLIENT_ID", "A method set in the provider block wins over the environment"}},
+		{name: "OKTA_ACCESS_TOKEN and OKTA_API_CLIENT_ID", config: p(org + "\n  " + app), env: env(envAccessToken, "eyJ", envOktaClientID, sb.ClientID(), envOktaPrivateKey, sb.PrivateKeyPEM()),
+			summary: "Conflicting Okta authentication", detail: []string{"got OKTA_ACCESS_TOKEN and OKTA_API_CLIENT_ID"}},
+		{name: "OKTA_HTTP_PROXY not a URL", config: configured, env: env(envOktaHTTPProxy, "proxy:3128"),
+			summary: "Invalid OKTA_HTTP_PROXY", detail: []string{`OKTA_HTTP_PROXY must be a proxy URL such as http://proxy.example.com:3128; got "proxy:3128".`}},
 	}
 }
 
@@ -320,8 +397,12 @@ func functionCases() []badInput {
 func runBadInputs(t *testing.T, cases []badInput, checks ...tfversion.TerraformVersionCheck) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			factories := testAccProtoV6ProviderFactories
+			if tc.env != nil {
+				factories = factoriesWithEnv(tc.env)
+			}
 			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				ProtoV6ProviderFactories: factories,
 				TerraformVersionChecks:   checks,
 				Steps: []resource.TestStep{{
 					Config:      tc.config,
@@ -337,6 +418,7 @@ func TestAccBadInput_catalogue(t *testing.T) {
 	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
 	expectNoWrites(t, sb) // bad input never writes
 	t.Run("provider", func(t *testing.T) { runBadInputs(t, providerCases(t, sb)) })
+	t.Run("environment", func(t *testing.T) { runBadInputs(t, environmentCases(t, sb)) })
 	t.Run("resources and data sources", func(t *testing.T) { runBadInputs(t, resourceCases(t, sb)) })
 	t.Run("functions", func(t *testing.T) {
 		runBadInputs(t, functionCases(), tfversion.SkipBelow(tfversion.Version1_8_0))

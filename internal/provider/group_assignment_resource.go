@@ -107,6 +107,11 @@ func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.M
 	if r.data == nil {
 		return
 	}
+	if plannedWrite(req) { // a token without the write scopes fails the plan, not the apply
+		if resp.Diagnostics.Append(r.data.checkWriteScopes(ctx, okta.ScopeAppsManage)...); resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	var plan, state groupAssignmentModel
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

@@ -26,6 +26,11 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if r.data == nil {
 		return // provider not configured yet
 	}
+	if plannedWrite(req) { // a token without the write scopes fails the plan, not the apply
+		if resp.Diagnostics.Append(r.data.checkWriteScopes(ctx, okta.ScopeAppsManage, okta.ScopeGroupsManage)...); resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	if req.Plan.Raw.IsNull() {
 		// Destroy: the mapping's target may be linked anew in the same plan.
 		var state groupPushModel

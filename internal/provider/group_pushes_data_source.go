@@ -80,13 +80,7 @@ func (d *groupPushesDataSource) Configure(_ context.Context, req datasource.Conf
 
 func (d *groupPushesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg groupPushesDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The statsigokta provider configuration is not known yet.")
-		return
-	}
-	resp.Diagnostics.Append(d.data.checkApp(ctx)...)
-	if resp.Diagnostics.HasError() {
+	if !d.data.openRead(ctx, req, resp, &cfg) {
 		return
 	}
 	all, err := d.data.listMappings(ctx)

@@ -1,27 +1,18 @@
 package provider
 
 import (
-	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/apiclient"
 )
 
 // detailOf keeps the detail of a (summary, detail) pair.
 func detailOf(_, detail string) string { return detail }
 
 // sleepCtx waits for d or until ctx ends, whichever comes first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+var sleepCtx = apiclient.Sleep
 
 func stringOrNull(s string) types.String {
 	if s == "" {

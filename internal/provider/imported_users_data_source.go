@@ -114,14 +114,8 @@ func (d *importedUsersDataSource) Configure(_ context.Context, req datasource.Co
 }
 
 func (d *importedUsersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The statsigokta provider configuration is not known yet.")
-		return
-	}
 	var config importedUsersModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	resp.Diagnostics.Append(d.data.checkApp(ctx)...)
-	if resp.Diagnostics.HasError() {
+	if !d.data.openRead(ctx, req, resp, &config) {
 		return
 	}
 	var statuses []string

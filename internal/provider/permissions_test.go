@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -52,8 +51,8 @@ func TestAccPermissions_missingScopeIsNamed(t *testing.T) {
 			body: func(t *testing.T, sb *sandbox.Sandbox) string {
 				return fmt.Sprintf("resource \"statsigokta_user_assignment\" \"x\" {\n  user_id = %q\n}\n", userID(t, sb, "bob@example.com"))
 			},
-			want: []string{"Could not assign the user to the Statsig app", "missing OAuth scope okta.apps.manage",
-				"An OAuth service app needs the scope okta.apps.manage granted (Okta API Scopes tab) and listed in okta_scopes"},
+			want: []string{"Missing Okta OAuth scope", "needs the OAuth scope okta.apps.manage",
+				"Grant okta.apps.manage in the Admin Console (Applications > the service app > Okta API Scopes > Grant)"},
 		},
 		{
 			name:   "okta_scopes without okta.groups.manage: group push",
@@ -62,8 +61,7 @@ func TestAccPermissions_missingScopeIsNamed(t *testing.T) {
 				return fmt.Sprintf("resource \"statsigokta_group_push\" \"x\" {\n  source_group_id = %q\n  project = \"Checkout\"\n  role = \"Admin\"\n}\n",
 					groupID(t, sb, "Engineering"))
 			},
-			want: []string{"Could not create the group push mapping", "missing OAuth scope okta.groups.manage",
-				"needs the scope okta.groups.manage granted"},
+			want: []string{"Missing Okta OAuth scope", "needs the OAuth scope okta.groups.manage", "Grant okta.groups.manage"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -78,12 +76,73 @@ func TestAccPermissions_missingScopeIsNamed(t *testing.T) {
 					ExpectError: diagRE(tc.want[0], tc.want[1:]...),
 				}},
 			})
-			applied := sb.CountRequests(func(r sandbox.Request) bool {
-				return r.Service == "okta" && r.Method != "GET" && !strings.HasPrefix(r.Path, "/oauth2/") && r.Status < 300
-			})
-			if applied != 0 {
-				t.Errorf("%d writes went through without the scope", applied)
+			// Refused at plan time: not even a refused write was sent.
+			if n := writeCalls(sb); n != 0 {
+				t.Errorf("%d write calls without the scope", n)
 			}
 		})
 	}
+}
+
+// A read-only service app (granted, and asking for, only the read scopes)
+// plans reads fine but is refused any planned write, from the scopes in its
+// token response, with zero writes: a create, and a destroy of what a
+// full-scope run made. An API token's scopes are unknown: no check.
+func TestAccPermissions_readOnlyTokenRefusedAtPlan(t *testing.T) {
+	readOnly := []string{"okta.apps.read", "okta.groups.read", "okta.users.read"}
+	readOnlyScopes := `okta_scopes = ["okta.apps.read", "okta.groups.read", "okta.users.read"]`
+	want := diagRE("Missing Okta OAuth scope", "needs the OAuth scope okta.apps.manage", "but Okta granted the service app's access token only okta.apps.read, okta.groups.read, okta.users.read")
+
+	t.Run("create", func(t *testing.T) {
+		sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
+		sb.SetGrantedScopes(readOnly)
+		assign := fmt.Sprintf("resource \"statsigokta_group_assignment\" \"x\" {\n  group_id = %q\n}\n", groupID(t, sb, "Engineering"))
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				// Reads work with the read scopes.
+				{Config: oauthProviderConfig(sb, readOnlyScopes) + `data "statsigokta_app" "this" {}`},
+				{Config: oauthProviderConfig(sb, readOnlyScopes) + assign, PlanOnly: true, ExpectError: want},
+			},
+		})
+		if n := writeCalls(sb); n != 0 {
+			t.Errorf("%d write calls with a read-only token", n)
+		}
+	})
+
+	t.Run("destroy", func(t *testing.T) {
+		sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
+		assign := fmt.Sprintf("resource \"statsigokta_user_assignment\" \"x\" {\n  user_id = %q\n}\n", userID(t, sb, "bob@example.com"))
+		var deletes int
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{Config: oauthProviderConfig(sb, "") + assign},
+				{
+					PreConfig: func() { sb.SetGrantedScopes(readOnly); sb.ResetRequests() },
+					Config:    oauthProviderConfig(sb, readOnlyScopes), ExpectError: want,
+				},
+				{
+					PreConfig: func() {
+						deletes = writeCalls(sb)
+						sb.SetGrantedScopes(sandbox.DefaultGrantedScopes)
+					},
+					Config: oauthProviderConfig(sb, "") + assign, PlanOnly: true,
+				},
+			},
+		})
+		if deletes != 0 {
+			t.Errorf("%d write calls while the read-only token was refused", deletes)
+		}
+	})
+
+	t.Run("api token: no check", func(t *testing.T) {
+		sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: providerConfig(sb) + fmt.Sprintf("resource \"statsigokta_group_assignment\" \"x\" {\n  group_id = %q\n}\n", groupID(t, sb, "Engineering")),
+			}},
+		})
+	})
 }

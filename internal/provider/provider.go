@@ -5,20 +5,16 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -49,23 +45,29 @@ const (
 	maxHeadroom         = 90
 	defaultStatsigURL   = "https://statsigapi.net"
 	defaultMaxRetries   = 5
+	maxRetriesLimit     = 20
 	defaultRequestLimit = 30 * time.Second
 )
 
 // New returns a constructor for the provider, as providerserver expects.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider {
-		return &statsigOktaProvider{version: version}
+		return &statsigOktaProvider{version: version, getenv: osGetenv}
 	}
 }
 
 type statsigOktaProvider struct {
 	version string
+	// getenv reads the environment; tests give each provider its own.
+	getenv func(string) string
 }
+
+var osGetenv = os.Getenv
 
 type providerModel struct {
 	OktaOrgURL           types.String `tfsdk:"okta_org_url"`
 	OktaAPIToken         types.String `tfsdk:"okta_api_token"`
+	OktaAccessToken      types.String `tfsdk:"okta_access_token"`
 	OktaClientID         types.String `tfsdk:"okta_client_id"`
 	OktaPrivateKey       types.String `tfsdk:"okta_private_key"`
 	OktaPrivateKeyID     types.String `tfsdk:"okta_private_key_id"`
@@ -90,35 +92,49 @@ func (p *statsigOktaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 		MarkdownDescription: "Manages who has Statsig through Okta's Statsig SCIM app: user and group " +
 			"assignments (which provision users in Statsig) and group push links to the " +
 			"`Statsig-<Project>-<Role>` groups. Authenticate to Okta with exactly one of an API token " +
-			"(`okta_api_token`) or an OAuth 2.0 service app (`okta_client_id` + `okta_private_key`).",
+			"(`okta_api_token`), an OAuth 2.0 service app (`okta_client_id` + `okta_private_key`), or an access " +
+			"token obtained elsewhere (`okta_access_token`). Every argument falls back to environment variables: " +
+			"ours first, then terraform-provider-okta's; a value in the configuration always wins, including the " +
+			"authentication method.",
 		Attributes: map[string]schema.Attribute{
 			"okta_org_url": schema.StringAttribute{
 				MarkdownDescription: "Okta org URL, for example `https://acme.okta.com`. Must be https " +
-					"(plain http is accepted only for loopback addresses, for local testing). Env: `" + envOrgURL + "`.",
+					"(plain http is accepted only for loopback addresses, for local testing). A trailing `/api/v1` is " +
+					"dropped; any other path is refused. Env: `" + envOrgURL + "`, then `" + envOktaOrgName + "` + `" +
+					envOktaBaseURL + "` (`https://<org_name>.<base_url>`, base URL `" + defaultOktaBaseURL + "` by default).",
 				Optional: true,
 			},
 			"okta_api_token": schema.StringAttribute{
-				MarkdownDescription: "Okta API token (SSWS). Conflicts with `okta_client_id`. Env: `" + envAPIToken + "`.",
+				MarkdownDescription: "Okta API token (SSWS). Conflicts with `okta_client_id` and `okta_access_token`. Env: `" + envAPIToken + "`.",
 				Optional:            true,
 				Sensitive:           true,
 			},
+			"okta_access_token": schema.StringAttribute{
+				MarkdownDescription: "An OAuth 2.0 access token for the Okta Management API obtained elsewhere (sent as " +
+					"`Authorization: Bearer`), for pipelines that mint short-lived tokens themselves. The provider " +
+					"cannot renew it, and cannot check its scopes at plan time. Conflicts with `okta_api_token` and " +
+					"`okta_client_id`. Env: `" + envAccessToken + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
 			"okta_client_id": schema.StringAttribute{
 				MarkdownDescription: "Client id of an Okta API service app that authenticates with " +
-					"`private_key_jwt`. Env: `" + envClientID + "`.",
+					"`private_key_jwt`. Env: `" + envClientID + "`, then `" + envOktaClientID + "`.",
 				Optional: true,
 			},
 			"okta_private_key": schema.StringAttribute{
-				MarkdownDescription: "PEM content of the service app's private key (RSA or EC). Env: `" + envPrivateKey + "`.",
+				MarkdownDescription: "PEM content of the service app's private key (RSA, or EC on P-256 or P-384). Env: `" + envPrivateKey + "`, then `" + envOktaPrivateKey + "` (which may also name the key file, as in terraform-provider-okta).",
 				Optional:            true,
 				Sensitive:           true,
 			},
 			"okta_private_key_id": schema.StringAttribute{
-				MarkdownDescription: "Key id (`kid`) of `okta_private_key` as registered in Okta. Env: `" + envPrivateKeyID + "`.",
+				MarkdownDescription: "Key id (`kid`) of `okta_private_key` as registered in Okta. Env: `" + envPrivateKeyID + "`, then `" + envOktaPrivateKeyID + "`.",
 				Optional:            true,
 			},
 			"okta_scopes": schema.ListAttribute{
 				MarkdownDescription: "OAuth scopes to request. Defaults to `okta.apps.read`, `okta.apps.manage`, " +
-					"`okta.groups.read`, `okta.groups.manage` and `okta.users.read`. Env: `" + envScopes + "` (comma separated).",
+					"`okta.groups.read`, `okta.groups.manage` and `okta.users.read`. Env: `" + envScopes + "`, then `" +
+					envOktaScopes + "` (comma separated).",
 				ElementType: types.StringType,
 				Optional:    true,
 			},
@@ -145,11 +161,11 @@ func (p *statsigOktaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times one API call is retried after a rate limit, a 5xx answer " +
-					"or a connection error (only where repeating it is safe). Defaults to 5.",
+					"or a connection error (only where repeating it is safe), 0 to 20. Defaults to 5. Env: `" + envMaxRetries + "`.",
 				Optional: true,
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: "Time limit for one HTTP attempt, as a Go duration such as `30s`. Defaults to `30s`.",
+				MarkdownDescription: "Time limit for one HTTP attempt, as a Go duration such as `30s`. Defaults to `30s`. Env: `" + envRequestTimeout + "`.",
 				Optional:            true,
 			},
 			"rate_limit_headroom_percent": schema.Int64Attribute{
@@ -159,8 +175,7 @@ func (p *statsigOktaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 					"of its limit, waits for the window to reset instead of calling on into 429s. All of " +
 					"`/api/v1/apps/*` is one bucket (about 100 calls a minute on paid orgs). Defaults to `" +
 					strconv.Itoa(defaultHeadroom) + "`. Env: `" + envHeadroomPercent + "`.",
-				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(0, maxHeadroom)},
+				Optional: true,
 			},
 			"shared_reads": schema.BoolAttribute{
 				MarkdownDescription: "Serve the refresh of assignments and group push links, the plan-time checks " +
@@ -176,34 +191,20 @@ func (p *statsigOktaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 	}
 }
 
-// ValidateConfig runs at validate and plan time. It checks only what the
-// configuration itself says; environment variables are merged in Configure.
+// ValidateConfig runs at validate and plan time on the configuration alone
+// (the environment is merged in Configure); both run the same checks.
 func (p *statsigOktaProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
 	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if known(cfg.OktaAPIToken) && known(cfg.OktaClientID) {
-		resp.Diagnostics.AddAttributeError(path.Root("okta_api_token"), "Conflicting Okta authentication",
-			"Set either okta_api_token (API token) or okta_client_id with okta_private_key (OAuth service app), not both.")
-	}
-	if known(cfg.RequestTimeout) {
-		if d, err := time.ParseDuration(cfg.RequestTimeout.ValueString()); err != nil || d <= 0 {
-			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-				"request_timeout must be a positive Go duration such as \"30s\" or \"2m\"; got "+strconv.Quote(cfg.RequestTimeout.ValueString())+".")
-		}
-	}
-	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() && (cfg.MaxRetries.ValueInt64() < 0 || cfg.MaxRetries.ValueInt64() > 20) {
-		resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
-			fmt.Sprintf("max_retries must be between 0 and 20; got %d.", cfg.MaxRetries.ValueInt64()))
-	}
-	if known(cfg.AppID) && !looksLikeOktaID(cfg.AppID.ValueString(), "0oa") {
-		resp.Diagnostics.AddAttributeError(path.Root("app_id"), "Invalid app_id",
-			"app_id must be the id of the Statsig app instance in Okta, which starts with \"0oa\" (Admin Console > Applications > the app: the id is in the URL); got "+strconv.Quote(cfg.AppID.ValueString())+".")
-	}
-	validateMoreConfig(cfg, &resp.Diagnostics)
+	s := resolveSettings(ctx, cfg, noEnvironment)
+	resp.Diagnostics.Append(s.problems...)
+	checkKeyID(cfg, &resp.Diagnostics)
 }
+
+func noEnvironment(string) string { return "" }
 
 func (p *statsigOktaProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
@@ -212,7 +213,11 @@ func (p *statsigOktaProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 
-	settings := settingsFromConfig(ctx, cfg)
+	getenv := p.getenv
+	if getenv == nil {
+		getenv = osGetenv
+	}
+	settings := resolveSettings(ctx, cfg, getenv)
 	if settings.anyUnknown {
 		// A value depends on a resource not applied yet; Terraform calls
 		// Configure again at apply time with everything known.
@@ -246,6 +251,7 @@ func (p *statsigOktaProvider) DataSources(_ context.Context) []func() datasource
 		NewGroupPushesDataSource,
 		NewImportedUsersDataSource,
 		NewAccessReviewDataSource,
+		NewOktaGroupDataSource,
 	}
 }
 
@@ -254,94 +260,6 @@ func (p *statsigOktaProvider) Functions(_ context.Context) []func() function.Fun
 		NewRoleGroupNameFunction,
 		NewParseRoleGroupNameFunction,
 	}
-}
-
-// providerSettings is the provider configuration after environment fallbacks.
-type providerSettings struct {
-	orgURL, apiToken, clientID, privateKey, privateKeyID string
-	scopes                                               []string
-	appID, scimToken, consoleKey, statsigURL             string
-	maxRetries                                           int
-	requestTimeoutText                                   string
-	headroomPercent                                      int
-	headroomText                                         string // from the environment, checked in newProviderData
-	sharedReads                                          bool
-	sharedReadsText                                      string // from the environment, checked in newProviderData
-	anyUnknown                                           bool
-}
-
-func settingsFromConfig(ctx context.Context, cfg providerModel) providerSettings {
-	var s providerSettings
-	str := func(v types.String, env string) string {
-		if v.IsUnknown() {
-			s.anyUnknown = true
-			return ""
-		}
-		if !v.IsNull() {
-			return v.ValueString()
-		}
-		return os.Getenv(env)
-	}
-	s.orgURL = strings.TrimRight(str(cfg.OktaOrgURL, envOrgURL), "/")
-	s.apiToken = str(cfg.OktaAPIToken, envAPIToken)
-	s.clientID = str(cfg.OktaClientID, envClientID)
-	s.privateKey = str(cfg.OktaPrivateKey, envPrivateKey)
-	s.privateKeyID = str(cfg.OktaPrivateKeyID, envPrivateKeyID)
-	s.appID = str(cfg.AppID, envAppID)
-	s.scimToken = str(cfg.StatsigSCIMToken, envSCIMToken)
-	s.consoleKey = str(cfg.StatsigConsoleAPIKey, envConsoleAPIKey)
-	s.statsigURL = strings.TrimRight(str(cfg.StatsigAPIURL, envStatsigAPIURL), "/")
-	if s.statsigURL == "" {
-		s.statsigURL = defaultStatsigURL
-	}
-	s.requestTimeoutText = str(cfg.RequestTimeout, envRequestTimeout)
-
-	switch {
-	case cfg.OktaScopes.IsUnknown():
-		s.anyUnknown = true
-	case !cfg.OktaScopes.IsNull():
-		var scopes []string
-		cfg.OktaScopes.ElementsAs(ctx, &scopes, false)
-		s.scopes = scopes
-	case os.Getenv(envScopes) != "":
-		for _, sc := range strings.Split(os.Getenv(envScopes), ",") {
-			if sc = strings.TrimSpace(sc); sc != "" {
-				s.scopes = append(s.scopes, sc)
-			}
-		}
-	}
-
-	s.maxRetries = defaultMaxRetries
-	switch {
-	case cfg.MaxRetries.IsUnknown():
-		s.anyUnknown = true
-	case !cfg.MaxRetries.IsNull():
-		s.maxRetries = int(cfg.MaxRetries.ValueInt64())
-	case os.Getenv(envMaxRetries) != "":
-		if n, err := strconv.Atoi(os.Getenv(envMaxRetries)); err == nil {
-			s.maxRetries = n
-		}
-	}
-
-	s.headroomPercent = defaultHeadroom
-	switch {
-	case cfg.RateLimitHeadroom.IsUnknown():
-		s.anyUnknown = true
-	case !cfg.RateLimitHeadroom.IsNull():
-		s.headroomPercent = int(cfg.RateLimitHeadroom.ValueInt64())
-	default:
-		s.headroomText = strings.TrimSpace(os.Getenv(envHeadroomPercent))
-	}
-	s.sharedReads = true
-	switch {
-	case cfg.SharedReads.IsUnknown():
-		s.anyUnknown = true
-	case !cfg.SharedReads.IsNull():
-		s.sharedReads = cfg.SharedReads.ValueBool()
-	default:
-		s.sharedReadsText = strings.TrimSpace(os.Getenv(envSharedReads))
-	}
-	return s
 }
 
 func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }

@@ -4,14 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
+	"net/http"
 	"strings"
 	"sync"
-	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/apiclient"
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/appsnapshot"
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/rolegroup"
@@ -40,6 +42,10 @@ type providerData struct {
 	// destroys (group_push_plan.go).
 	planned plannedMappings
 
+	// scopeRefusals reports a missing write scope once per process, not on
+	// every planned write.
+	scopeRefusals sync.Map // missing scopes (joined) -> struct{}
+
 	appOnce     sync.Once
 	appErrors   diag.Diagnostics
 	appWarnings diag.Diagnostics
@@ -50,56 +56,40 @@ func newProviderData(s providerSettings, version string) (*providerData, diag.Di
 	var diags diag.Diagnostics
 	userAgent := "terraform-provider-statsigokta/" + version
 
-	if s.orgURL == "" {
+	diags.Append(s.problems...)
+	if !s.orgURL.set() {
 		diags.AddAttributeError(path.Root("okta_org_url"), "Missing Okta org URL",
-			"Set okta_org_url, or the "+envOrgURL+" environment variable, to your Okta org, for example https://acme.okta.com.")
+			"Set okta_org_url, or the "+envOrgURL+" environment variable (or "+envOktaOrgName+" with "+envOktaBaseURL+
+				"), to your Okta org, for example https://acme.okta.com.")
 	}
-	if s.appID == "" {
+	if !s.appID.set() {
 		diags.AddAttributeError(path.Root("app_id"), "Missing app_id",
 			"Set app_id, or the "+envAppID+" environment variable, to the id of the Statsig app instance in Okta (0oa...).")
 	}
 	switch {
-	case s.apiToken != "" && s.clientID != "":
-		diags.AddAttributeError(path.Root("okta_api_token"), "Conflicting Okta authentication",
-			"Both an API token and an OAuth client id are set (in the configuration or through "+envAPIToken+" and "+envClientID+"). Use exactly one method.")
-	case s.apiToken == "" && s.clientID == "":
+	case !s.apiToken.set() && !s.accessToken.set() && !s.clientID.set() && !s.privateKey.set():
 		diags.AddAttributeError(path.Root("okta_api_token"), "Missing Okta authentication",
-			"Set okta_api_token ("+envAPIToken+"), or okta_client_id with okta_private_key ("+envClientID+", "+envPrivateKey+") for an OAuth 2.0 service app.")
-	case s.clientID != "" && s.privateKey == "":
+			"Set okta_api_token ("+envAPIToken+"), or okta_client_id with okta_private_key ("+envClientID+", "+envPrivateKey+
+				") for an OAuth 2.0 service app, or okta_access_token ("+envAccessToken+") for a token obtained elsewhere.")
+	case s.clientID.set() && !s.privateKey.set():
 		diags.AddAttributeError(path.Root("okta_private_key"), "Missing private key",
 			"okta_client_id is set, so okta_private_key ("+envPrivateKey+") must hold the PEM private key registered for that service app.")
-	}
-	if s.privateKey != "" && s.clientID == "" && s.apiToken == "" {
+	case s.privateKey.set() && !s.clientID.set() && !s.apiToken.set() && !s.accessToken.set():
 		diags.AddAttributeError(path.Root("okta_client_id"), "Missing client id",
 			"okta_private_key is set, so okta_client_id ("+envClientID+") must name the service app it belongs to.")
 	}
-	timeout := defaultRequestLimit
-	if s.requestTimeoutText != "" {
-		d, err := time.ParseDuration(s.requestTimeoutText)
-		if err != nil || d <= 0 {
-			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-				fmt.Sprintf("request_timeout must be a positive Go duration such as \"30s\"; got %q.", s.requestTimeoutText))
-		}
-		timeout = d
-	}
-	if s.headroomText != "" {
-		n, err := strconv.Atoi(s.headroomText)
-		if err != nil || n < 0 || n > maxHeadroom {
-			diags.AddAttributeError(path.Root("rate_limit_headroom_percent"), "Invalid rate_limit_headroom_percent",
-				fmt.Sprintf("%s must be a whole number of percent between 0 and %d; got %q.", envHeadroomPercent, maxHeadroom, s.headroomText))
-		}
-		s.headroomPercent = n
-	}
-	if s.sharedReadsText != "" {
-		b, err := strconv.ParseBool(s.sharedReadsText)
-		if err != nil {
-			diags.AddAttributeError(path.Root("shared_reads"), "Invalid shared_reads",
-				fmt.Sprintf("%s must be true or false; got %q.", envSharedReads, s.sharedReadsText))
-		}
-		s.sharedReads = b
-	}
 	if diags.HasError() {
 		return nil, diags
+	}
+	transport, err := proxyTransport(s)
+	if err != nil {
+		diags.AddError("Invalid proxy configuration", err.Error())
+		return nil, diags
+	}
+	// max_retries = 0 means no retries; the clients read 0 as "default".
+	retries := s.maxRetries
+	if retries == 0 {
+		retries = -1
 	}
 
 	// The snapshot is made once the clients exist; the client reports its
@@ -111,37 +101,44 @@ func newProviderData(s providerSettings, version string) (*providerData, diag.Di
 		}
 	}
 	oktaClient, err := okta.NewClient(okta.Config{
-		OrgURL:         s.orgURL,
-		APIToken:       s.apiToken,
-		ClientID:       s.clientID,
-		PrivateKey:     s.privateKey,
-		PrivateKeyID:   s.privateKeyID,
+		OrgURL:         s.orgURL.text,
+		APIToken:       s.apiToken.text,
+		AccessToken:    s.accessToken.text,
+		ClientID:       s.clientID.text,
+		PrivateKey:     s.privateKey.text,
+		PrivateKeyID:   s.privateKeyID.text,
 		Scopes:         s.scopes,
 		UserAgent:      userAgent,
-		MaxRetries:     s.maxRetries,
-		RequestTimeout: timeout,
+		MaxRetries:     retries,
+		RequestTimeout: s.requestTimeout,
+		HTTPClient:     &http.Client{Transport: transport.okta},
 
 		Pacing:                   true,
 		RateLimitHeadroomPercent: s.headroomPercent,
 		OnWrite:                  onWrite,
 	})
 	if err != nil {
-		addConfigError(&diags, err, "okta_org_url")
+		addConfigError(&diags, err, "okta_org_url", s)
 		return nil, diags
 	}
 
-	data := &providerData{okta: oktaClient, appID: s.appID}
-	if s.scimToken != "" || s.consoleKey != "" {
+	data := &providerData{okta: oktaClient, appID: s.appID.text}
+	if s.scimToken.set() || s.consoleKey.set() {
+		statsigURL := strings.TrimRight(s.statsigURL.text, "/")
+		if statsigURL == "" {
+			statsigURL = defaultStatsigURL
+		}
 		data.statsig, err = statsig.NewClient(statsig.Config{
-			BaseURL:        s.statsigURL,
-			SCIMToken:      s.scimToken,
-			ConsoleAPIKey:  s.consoleKey,
+			BaseURL:        statsigURL,
+			SCIMToken:      s.scimToken.text,
+			ConsoleAPIKey:  s.consoleKey.text,
 			UserAgent:      userAgent,
-			MaxRetries:     s.maxRetries,
-			RequestTimeout: timeout,
+			MaxRetries:     retries,
+			RequestTimeout: s.requestTimeout,
+			HTTPClient:     &http.Client{Transport: transport.statsig},
 		})
 		if err != nil {
-			addConfigError(&diags, err, "statsig_api_url")
+			addConfigError(&diags, err, "statsig_api_url", s)
 			return nil, diags
 		}
 	}
@@ -158,22 +155,19 @@ func newProviderData(s providerSettings, version string) (*providerData, diag.Di
 }
 
 // addConfigError turns a client configuration error into a diagnostic on the
-// attribute it concerns.
-func addConfigError(diags *diag.Diagnostics, err error, fallbackAttr string) {
-	var oktaErr *okta.ConfigError
-	var statsigErr *statsig.ConfigError
-	switch {
-	case errors.As(err, &oktaErr):
-		diags.AddAttributeError(path.Root(orDefault(oktaErr.Field, fallbackAttr)), oktaErr.Summary, oktaErr.Detail)
-	case errors.As(err, &statsigErr):
-		attr := statsigErr.Field
-		if attr == "statsig_base_url" {
-			attr = "statsig_api_url"
-		}
-		diags.AddAttributeError(path.Root(orDefault(attr, fallbackAttr)), statsigErr.Summary, statsigErr.Detail)
-	default:
+// attribute it concerns, naming the environment variable the value came
+// from when it did.
+func addConfigError(diags *diag.Diagnostics, err error, fallbackAttr string, s providerSettings) {
+	var ce *apiclient.ConfigError
+	if !errors.As(err, &ce) {
 		diags.AddAttributeError(path.Root(fallbackAttr), "Invalid provider configuration", err.Error())
+		return
 	}
+	attr := orDefault(ce.Field, fallbackAttr)
+	if attr == "statsig_base_url" {
+		attr = "statsig_api_url"
+	}
+	diags.AddAttributeError(path.Root(attr), ce.Summary, ce.Detail+s.fromEnvironment(attr))
 }
 
 func orDefault(s, def string) string {
@@ -222,6 +216,42 @@ func (d *providerData) checkApp(ctx context.Context) diag.Diagnostics {
 	return diags
 }
 
+// checkWriteScopes refuses a planned write when the OAuth access token lacks
+// a scope it needs, from the scopes Okta granted the token, instead of
+// failing at apply with a 403. Nothing is checked for an API token or an
+// access token obtained elsewhere: their scopes are unknown. A failed token
+// request is left to the read that needs it, which reports it.
+func (d *providerData) checkWriteScopes(ctx context.Context, needed ...string) diag.Diagnostics {
+	if d == nil {
+		return nil
+	}
+	granted, ok, err := d.okta.GrantedScopes(ctx)
+	if err != nil || !ok {
+		return nil
+	}
+	missing := missingFeatures(granted, needed...)
+	if len(missing) == 0 {
+		return nil
+	}
+	if _, reported := d.scopeRefusals.LoadOrStore(strings.Join(missing, " "), struct{}{}); reported {
+		return diag.Diagnostics{diag.NewErrorDiagnostic("Missing Okta OAuth scope",
+			"This change needs the scope "+strings.Join(missing, " and ")+"; see the first error.")}
+	}
+	var diags diag.Diagnostics
+	diags.AddError("Missing Okta OAuth scope",
+		fmt.Sprintf("This plan changes Okta, which needs the OAuth scope %s, but Okta granted the service app's access "+
+			"token only %s. Grant %s in the Admin Console (Applications > the service app > Okta API Scopes > Grant) "+
+			"and list it in okta_scopes (or %s) if you set them. Nothing was changed.",
+			strings.Join(missing, " and "), strings.Join(granted, ", "), strings.Join(missing, " and "), envScopes))
+	return diags
+}
+
+// plannedWrite reports whether a plan creates, updates or destroys the
+// resource, as opposed to leaving it as it is.
+func plannedWrite(req resource.ModifyPlanRequest) bool {
+	return req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || !req.Plan.Raw.Equal(req.State.Raw)
+}
+
 func missingFeatures(have []string, want ...string) []string {
 	set := make(map[string]bool, len(have))
 	for _, f := range have {
@@ -234,6 +264,21 @@ func missingFeatures(have []string, want ...string) []string {
 		}
 	}
 	return missing
+}
+
+// openRead is the opening every data source's Read shares: the
+// configuration into cfg (nil when the data source has no arguments), a
+// configured provider, and the app check. It reports whether Read may go on.
+func (d *providerData) openRead(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, cfg any) bool {
+	if cfg != nil {
+		resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...)
+	}
+	if d == nil {
+		resp.Diagnostics.AddError("Provider not configured", "The statsigokta provider configuration is not known yet.")
+		return false
+	}
+	resp.Diagnostics.Append(d.checkApp(ctx)...)
+	return !resp.Diagnostics.HasError()
 }
 
 // providerDataFrom is the shared Configure body of resources and data sources.

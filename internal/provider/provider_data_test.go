@@ -15,7 +15,7 @@ func TestCheckApp_warnsOnceAboutMissingFeatures(t *testing.T) {
 	fixture.App.Features = []string{"IMPORT_NEW_USERS", "PUSH_NEW_USERS"}
 	sb := newTestSandbox(t, sandbox.Options{Fixture: fixture})
 	data, diags := newProviderData(providerSettings{
-		orgURL: sb.OktaURL(), apiToken: sb.APIToken(), appID: sb.AppID(), maxRetries: 1,
+		orgURL: setting{text: sb.OktaURL()}, apiToken: setting{text: sb.APIToken()}, appID: setting{text: sb.AppID()}, maxRetries: 1,
 	}, "test")
 	if diags.HasError() {
 		t.Fatalf("configure: %v", diags)
@@ -47,7 +47,7 @@ func TestCheckApp_warnsOnceAboutMissingFeatures(t *testing.T) {
 func TestCheckApp_unknownApp(t *testing.T) {
 	sb := newTestSandbox(t, sandbox.Options{})
 	data, diags := newProviderData(providerSettings{
-		orgURL: sb.OktaURL(), apiToken: sb.APIToken(), appID: "0oa00000000000000000", maxRetries: 1,
+		orgURL: setting{text: sb.OktaURL()}, apiToken: setting{text: sb.APIToken()}, appID: setting{text: "0oa00000000000000000"}, maxRetries: 1,
 	}, "test")
 	if diags.HasError() {
 		t.Fatalf("configure: %v", diags)

@@ -138,6 +138,8 @@ func TestAccAppDataSource_oauthServiceApp(t *testing.T) {
 		{name: "rsa", key: (*sandbox.Sandbox).PrivateKeyPEM, kid: (*sandbox.Sandbox).PrivateKeyID},
 		{name: "ec", key: (*sandbox.Sandbox).ECPrivateKeyPEM, kid: (*sandbox.Sandbox).ECPrivateKeyID},
 		{name: "rsa-dpop", key: (*sandbox.Sandbox).PrivateKeyPEM, kid: (*sandbox.Sandbox).PrivateKeyID, dpop: true},
+		{name: "ec-p384", key: (*sandbox.Sandbox).P384PrivateKeyPEM, kid: (*sandbox.Sandbox).P384PrivateKeyID},
+		{name: "ec-p384-dpop", key: (*sandbox.Sandbox).P384PrivateKeyPEM, kid: (*sandbox.Sandbox).P384PrivateKeyID, dpop: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sb := newTestSandbox(t, sandbox.Options{})

@@ -108,13 +108,7 @@ func (d *roleGroupDataSource) Configure(_ context.Context, req datasource.Config
 
 func (d *roleGroupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg roleGroupDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The statsigokta provider configuration is not known yet.")
-		return
-	}
-	resp.Diagnostics.Append(d.data.checkApp(ctx)...)
-	if resp.Diagnostics.HasError() {
+	if !d.data.openRead(ctx, req, resp, &cfg) {
 		return
 	}
 

@@ -109,13 +109,7 @@ func (d *roleGroupsDataSource) Configure(_ context.Context, req datasource.Confi
 
 func (d *roleGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg roleGroupsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The statsigokta provider configuration is not known yet.")
-		return
-	}
-	resp.Diagnostics.Append(d.data.checkApp(ctx)...)
-	if resp.Diagnostics.HasError() {
+	if !d.data.openRead(ctx, req, resp, &cfg) {
 		return
 	}
 	groups, err := d.data.listRoleGroups(ctx)

@@ -90,7 +90,7 @@ func scanForSecrets(t *testing.T, texts []scanned, secrets []secret) {
 var authHeaderValue = regexp.MustCompile(`(?i)authorization"?\s*[:=]\s*"?(SSWS|Bearer|DPoP)\s+[A-Za-z0-9._~+/=-]{8,}`)
 
 func TestAccSecrets_traceLogStateAndErrors(t *testing.T) {
-	for _, variant := range []string{"api-token", "oauth-dpop"} {
+	for _, variant := range []string{"api-token", "oauth-dpop", "access-token"} {
 		t.Run(variant, func(t *testing.T) {
 			sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture(),
 				// Retries and their errors are logged too.
@@ -100,6 +100,10 @@ func TestAccSecrets_traceLogStateAndErrors(t *testing.T) {
 				sb.SetDPoPRequired(true)
 				auth = fmt.Sprintf("okta_client_id = %q\n  okta_private_key = %q\n  okta_private_key_id = %q",
 					sb.ClientID(), sb.PrivateKeyPEM(), sb.PrivateKeyID())
+			}
+			accessToken := sb.IssueAccessToken(sandbox.DefaultGrantedScopes...)
+			if variant == "access-token" {
+				auth = fmt.Sprintf("okta_access_token = %q", accessToken)
 			}
 			consoleKey := sb.StatsigConsoleKeyFor("Checkout")
 			provider := func(auth, scim, console string) string {
@@ -168,10 +172,15 @@ data "statsigokta_role_groups" "checkout" {
 			}
 			record("output of the plan with wrong Statsig keys", out)
 			var failing []struct{ name, config string }
-			if variant == "api-token" {
+			wrongAccess := "eyWrong" + strings.Repeat("w", 40)
+			switch variant {
+			case "access-token":
+				failing = append(failing, struct{ name, config string }{"wrong access token",
+					provider(fmt.Sprintf("okta_access_token = %q", wrongAccess), sb.StatsigSCIMToken(), consoleKey) + resources})
+			case "api-token":
 				failing = append(failing, struct{ name, config string }{"wrong API token",
 					provider(fmt.Sprintf("okta_api_token = %q", wrongToken), sb.StatsigSCIMToken(), consoleKey) + resources})
-			} else {
+			default:
 				failing = append(failing,
 					struct{ name, config string }{"key id Okta does not know",
 						provider(fmt.Sprintf("okta_client_id = %q\n  okta_private_key = %q\n  okta_private_key_id = \"unknown-kid\"",
@@ -198,8 +207,11 @@ data "statsigokta_role_groups" "checkout" {
 			// The provider's own lines are in the log, at DEBUG and TRACE,
 			// with the Authorization header masked.
 			masked := "authorization=\"SSWS [redacted]\""
-			if variant == "oauth-dpop" {
+			switch variant {
+			case "oauth-dpop":
 				masked = "authorization=\"DPoP [redacted]"
+			case "access-token":
+				masked = "authorization=\"Bearer [redacted]\""
 			}
 			for _, want := range []string{"Okta API request", "Statsig API request", "@module=statsigokta", masked} {
 				if !strings.Contains(log, want) {
@@ -214,6 +226,8 @@ data "statsigokta_role_groups" "checkout" {
 				{"the wrong API token", wrongToken},
 				{"the wrong SCIM token", wrongSCIM},
 				{"the wrong Console API key", wrongConsole},
+				{"the access token obtained elsewhere", accessToken},
+				{"the wrong access token", wrongAccess},
 			}
 			secrets = append(secrets, pemChunks("the RSA private key", sb.PrivateKeyPEM())...)
 			issued := sb.IssuedSecrets()

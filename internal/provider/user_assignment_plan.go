@@ -31,6 +31,11 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if r.data == nil {
 		return
 	}
+	if plannedWrite(req) { // a token without the write scopes fails the plan, not the apply
+		if resp.Diagnostics.Append(r.data.checkWriteScopes(ctx, okta.ScopeAppsManage)...); resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	var config, plan, state userAssignmentModel
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/sha512"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -40,11 +41,14 @@ type credentials struct {
 	ClientID  string `json:"clientId"`
 	RSAKeyPEM string `json:"rsaKeyPem"`
 	ECKeyPEM  string `json:"ecKeyPem"`
+	P384PEM   string `json:"p384KeyPem"`
 	RSAKid    string `json:"rsaKid"`
 	ECKid     string `json:"ecKid"`
+	P384Kid   string `json:"p384Kid"`
 
-	rsaPub *rsa.PublicKey
-	ecPub  *ecdsa.PublicKey
+	rsaPub  *rsa.PublicKey
+	ecPub   *ecdsa.PublicKey
+	p384Pub *ecdsa.PublicKey
 }
 
 var (
@@ -52,6 +56,7 @@ var (
 	sharedRSA          *rsa.PrivateKey
 	sharedEC           *ecdsa.PrivateKey
 	sharedRSAPEM, sECP string
+	sharedP384PEM      string
 )
 
 // Generating a 2048-bit RSA key is slow, so every Sandbox in a process shares
@@ -67,6 +72,11 @@ func sharedKeys() {
 		}
 		sharedRSAPEM = pkcs8PEM(sharedRSA)
 		sECP = pkcs8PEM(sharedEC)
+		p384, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+		if err != nil {
+			panic(err)
+		}
+		sharedP384PEM = pkcs8PEM(p384)
 	})
 }
 
@@ -86,8 +96,10 @@ func newCredentials() credentials {
 		ClientID:  "0oa" + randToken(17),
 		RSAKeyPEM: sharedRSAPEM,
 		ECKeyPEM:  sECP,
+		P384PEM:   sharedP384PEM,
 		RSAKid:    "rsa-" + randToken(12),
 		ECKid:     "ec-" + randToken(12),
+		P384Kid:   "p384-" + randToken(12),
 	}
 	c.parseKeys()
 	return c
@@ -101,13 +113,19 @@ func (c *credentials) parseKeys() {
 			}
 		}
 	}
-	if b, _ := pem.Decode([]byte(c.ECKeyPEM)); b != nil {
+	c.ecPub = ecPublicKey(c.ECKeyPEM)
+	c.p384Pub = ecPublicKey(c.P384PEM)
+}
+
+func ecPublicKey(pemText string) *ecdsa.PublicKey {
+	if b, _ := pem.Decode([]byte(pemText)); b != nil {
 		if k, err := x509.ParsePKCS8PrivateKey(b.Bytes); err == nil {
 			if ek, ok := k.(*ecdsa.PrivateKey); ok {
-				c.ecPub = &ek.PublicKey
+				return &ek.PublicKey
 			}
 		}
 	}
+	return nil
 }
 
 // APIToken is a valid SSWS token.
@@ -124,6 +142,13 @@ func (s *Sandbox) ECPrivateKeyPEM() string { return s.creds.ECKeyPEM }
 
 // PrivateKeyID is the kid of the RSA key.
 func (s *Sandbox) PrivateKeyID() string { return s.creds.RSAKid }
+
+// P384PrivateKeyPEM is a PKCS#8 EC P-384 key registered for the service app
+// (signs ES384).
+func (s *Sandbox) P384PrivateKeyPEM() string { return s.creds.P384PEM }
+
+// P384PrivateKeyID is the kid of P384PrivateKeyPEM.
+func (s *Sandbox) P384PrivateKeyID() string { return s.creds.P384Kid }
 
 // ECPrivateKeyID is the kid of the EC key.
 func (s *Sandbox) ECPrivateKeyID() string { return s.creds.ECKid }
@@ -366,10 +391,12 @@ func parseJWT(tok string) (*jwtParts, error) {
 	return j, nil
 }
 
+// verifySig checks a JWS signature: RS256 (PKCS#1 v1.5), or ES256/ES384
+// with the fixed-size r||s encoding JWS uses (not ASN.1 DER).
 func verifySig(alg string, key crypto.PublicKey, signed, sig []byte) error {
-	h := sha256.Sum256(signed)
 	switch alg {
 	case "RS256":
+		h := sha256.Sum256(signed)
 		pub, ok := key.(*rsa.PublicKey)
 		if !ok {
 			return errors.New("the key type does not match alg RS256")
@@ -378,21 +405,25 @@ func verifySig(alg string, key crypto.PublicKey, signed, sig []byte) error {
 			return errors.New("the JWT signature is invalid")
 		}
 		return nil
-	case "ES256":
+	case "ES256", "ES384":
+		curve, size, digest := elliptic.P256(), 32, func() []byte { h := sha256.Sum256(signed); return h[:] }
+		if alg == "ES384" {
+			curve, size, digest = elliptic.P384(), 48, func() []byte { h := sha512.Sum384(signed); return h[:] }
+		}
 		pub, ok := key.(*ecdsa.PublicKey)
-		if !ok {
-			return errors.New("the key type does not match alg ES256")
+		if !ok || pub.Curve != curve {
+			return fmt.Errorf("the key type does not match alg %s", alg)
 		}
-		if len(sig) != 64 {
-			return errors.New("the ES256 signature must be 64 bytes (r||s)")
+		if len(sig) != 2*size {
+			return fmt.Errorf("the %s signature must be %d bytes (r||s)", alg, 2*size)
 		}
-		r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
-		if !ecdsa.Verify(pub, h[:], r, s) {
+		r, s := new(big.Int).SetBytes(sig[:size]), new(big.Int).SetBytes(sig[size:])
+		if !ecdsa.Verify(pub, digest(), r, s) {
 			return errors.New("the JWT signature is invalid")
 		}
 		return nil
 	}
-	return fmt.Errorf("the JWT alg %q is not supported (RS256, ES256)", alg)
+	return fmt.Errorf("the JWT alg %q is not supported (RS256, ES256, ES384)", alg)
 }
 
 func numClaim(c map[string]any, name string) (int64, bool) {
@@ -436,8 +467,10 @@ func (s *Sandbox) verifyClientAssertion(tok string, now time.Time) (*assertionCl
 		keys = []crypto.PublicKey{s.creds.rsaPub}
 	case s.creds.ECKid:
 		keys = []crypto.PublicKey{s.creds.ecPub}
+	case s.creds.P384Kid:
+		keys = []crypto.PublicKey{s.creds.p384Pub}
 	case "":
-		keys = []crypto.PublicKey{s.creds.rsaPub, s.creds.ecPub}
+		keys = []crypto.PublicKey{s.creds.rsaPub, s.creds.ecPub, s.creds.p384Pub}
 	default:
 		return nil, oauthDescription(fmt.Sprintf("The client_assertion signature is invalid: no key registered with kid %q.", j.kid))
 	}
@@ -626,7 +659,7 @@ func (s *Sandbox) authenticate(service string, w http.ResponseWriter, r *http.Re
 		}
 		if strings.ToUpper(scheme) == "BEARER" {
 			if at.jkt != "" {
-				w.Header().Set("WWW-Authenticate", `DPoP algs="RS256 ES256", error="invalid_token", error_description="The access token is DPoP-bound; use the DPoP authorization scheme."`)
+				w.Header().Set("WWW-Authenticate", `DPoP algs="RS256 ES256 ES384", error="invalid_token", error_description="The access token is DPoP-bound; use the DPoP authorization scheme."`)
 				unauthorized(w, "The access token is DPoP-bound and must be sent with the DPoP scheme and a DPoP proof.")
 				return nil, false
 			}
@@ -638,7 +671,7 @@ func (s *Sandbox) authenticate(service string, w http.ResponseWriter, r *http.Re
 		}
 		proof := r.Header.Get("DPoP")
 		fail := func(msg string) (*principal, bool) {
-			w.Header().Set("WWW-Authenticate", fmt.Sprintf(`DPoP algs="RS256 ES256", error="invalid_dpop_proof", error_description="%s"`, msg))
+			w.Header().Set("WWW-Authenticate", fmt.Sprintf(`DPoP algs="RS256 ES256 ES384", error="invalid_dpop_proof", error_description="%s"`, msg))
 			unauthorized(w, msg)
 			return nil, false
 		}

@@ -10,8 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -20,6 +18,8 @@ import (
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/apiclient"
 )
 
 // Defaults applied by NewClient.
@@ -73,15 +73,15 @@ func NewClient(cfg Config) (*Client, error) {
 		httpClient:     cfg.HTTPClient,
 		maxRetries:     cfg.MaxRetries,
 		requestTimeout: cfg.RequestTimeout,
-		sleep:          sleepCtx,
+		sleep:          apiclient.Sleep,
 		minBackoff:     time.Second,
 		maxBackoff:     30 * time.Second,
 	}
 	if hasSpace(c.scimToken) {
-		return nil, &ConfigError{Field: "statsig_scim_token", Summary: "Invalid Statsig SCIM token", Detail: "The token contains whitespace or control characters."}
+		return nil, &ConfigError{Service: "statsig", Field: "statsig_scim_token", Summary: "Invalid Statsig SCIM token", Detail: "The token contains whitespace or control characters."}
 	}
 	if hasSpace(c.consoleKey) {
-		return nil, &ConfigError{Field: "statsig_console_api_key", Summary: "Invalid Statsig Console API key", Detail: "The key contains whitespace or control characters."}
+		return nil, &ConfigError{Service: "statsig", Field: "statsig_console_api_key", Summary: "Invalid Statsig Console API key", Detail: "The key contains whitespace or control characters."}
 	}
 	if c.httpClient == nil {
 		c.httpClient = &http.Client{}
@@ -119,11 +119,11 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, &ConfigError{Field: field, Summary: "Invalid Statsig base URL",
+		return nil, &ConfigError{Service: "statsig", Field: field, Summary: "Invalid Statsig base URL",
 			Detail: fmt.Sprintf("%q is not an absolute http(s) URL without credentials or query; expected e.g. %s.", raw, DefaultBaseURL)}
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return nil, &ConfigError{Field: field, Summary: "Insecure Statsig base URL",
+	if u.Scheme == "http" && !apiclient.IsLoopback(u.Hostname()) {
+		return nil, &ConfigError{Service: "statsig", Field: field, Summary: "Insecure Statsig base URL",
 			Detail: fmt.Sprintf("%q uses http; only loopback test servers may.", raw)}
 	}
 	// The SCIM and Console paths are appended; accept a base given with
@@ -134,14 +134,6 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	}
 	u.RawPath = ""
 	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 type api int
@@ -233,12 +225,12 @@ func (c *Client) attempt(ctx context.Context, which api, target string) (int, ht
 	}
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
-		return 0, nil, nil, scrubURLError(err)
+		return 0, nil, nil, apiclient.ScrubURLError(err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return 0, nil, nil, scrubURLError(err)
+		return 0, nil, nil, apiclient.ScrubURLError(err)
 	}
 	return resp.StatusCode, resp.Header, body, nil
 }
@@ -262,36 +254,6 @@ func (c *Client) redactErr(err error) error {
 	return err
 }
 
-func scrubURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
-}
-
 func (c *Client) backoff(attempt int) time.Duration {
-	d := c.minBackoff
-	for i := 1; i < attempt && d < c.maxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, c.maxBackoff)
-	if d > 0 {
-		d += rand.N(d/2 + 1)
-	}
-	return d
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return apiclient.Backoff(attempt, c.minBackoff, c.maxBackoff, apiclient.RandomJitter)
 }

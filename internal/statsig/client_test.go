@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/apiclient"
 )
 
 const (
@@ -223,7 +225,7 @@ func TestRetryGivesUpAndHonoursContext(t *testing.T) {
 		t.Fatalf("err = %v calls = %d", err, calls.Load())
 	}
 
-	c.sleep = sleepCtx
+	c.sleep = apiclient.Sleep
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err = c.ListUsers(ctx)

@@ -7,22 +7,13 @@ import (
 	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/apiclient"
 )
 
-// ConfigError reports invalid client configuration; Field is the provider
-// attribute it concerns.
-type ConfigError struct {
-	Field   string
-	Summary string
-	Detail  string
-}
-
-func (e *ConfigError) Error() string {
-	if e.Detail == "" {
-		return fmt.Sprintf("statsig: %s: %s", e.Field, e.Summary)
-	}
-	return fmt.Sprintf("statsig: %s: %s: %s", e.Field, e.Summary, e.Detail)
-}
+// ConfigError reports invalid client configuration, on the provider
+// attribute it concerns (shared with the Okta client).
+type ConfigError = apiclient.ConfigError
 
 // APIError is a non-2xx answer from Statsig.
 type APIError struct {

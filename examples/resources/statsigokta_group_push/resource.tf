@@ -1,8 +1,21 @@
+# Okta groups by name (the plan fails if a name is missing or taken twice).
+data "statsigokta_okta_group" "checkout_engineers" {
+  name = "Checkout Engineers"
+}
+
+data "statsigokta_okta_group" "growth_leads" {
+  name = "Growth Leads"
+}
+
+data "statsigokta_okta_group" "web_readers" {
+  name = "Web Readers"
+}
+
 # Push the members of an Okta group into the Checkout project with the Member
 # role. The plan shows the group it resolves to:
 # target_group_name = "Statsig-Checkout-Member".
 resource "statsigokta_group_push" "checkout_members" {
-  source_group_id = "00g1checkouteng23456"
+  source_group_id = data.statsigokta_okta_group.checkout_engineers.id
   project         = "Checkout"
   role            = "Member"
 }
@@ -15,7 +28,7 @@ resource "statsigokta_group_assignment" "checkout_members" {
 # A team group: Statsig-Checkout-Growth-Admin. Teams have only the roles
 # Admin and Member.
 resource "statsigokta_group_push" "growth_admins" {
-  source_group_id = "00g1growthleads23456"
+  source_group_id = data.statsigokta_okta_group.growth_leads.id
   project         = "Checkout"
   team            = "Growth"
   role            = "Admin"
@@ -29,7 +42,7 @@ data "statsigokta_role_group" "web_read_only" {
 }
 
 resource "statsigokta_group_push" "web_readers" {
-  source_group_id = "00g1webreaders234567"
+  source_group_id = data.statsigokta_okta_group.web_readers.id
   target_group_id = data.statsigokta_role_group.web_read_only.id
   status          = "INACTIVE"
 }

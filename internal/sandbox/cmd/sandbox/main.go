@@ -3,6 +3,11 @@
 //	go run ./internal/sandbox/cmd/sandbox -fixture demo
 //
 // It prints KEY=value lines (easy to source) and serves until SIGINT/SIGTERM.
+// With -export it prints instead exactly the environment variables the
+// provider reads, as `export X=...` lines for one authentication method
+// (-auth token, oauth or access-token), so that `eval` of them configures
+// the provider; -env-file keeps a copy for other shells. Text for people
+// goes to stderr.
 package main
 
 import (
@@ -14,6 +19,8 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -34,7 +41,13 @@ func main() {
 	stateFile := flag.String("state-file", "", "persist state to this JSON file (loaded at start if present)")
 	dpop := flag.Bool("dpop", false, "require DPoP for the OAuth service app")
 	keyFile := flag.String("private-key-file", "", "write the service app's RSA private key (PKCS#8 PEM) to this file")
+	export := flag.Bool("export", false, "print the provider's environment variables as export lines instead of KEY=value")
+	auth := flag.String("auth", "token", "with -export: the authentication method, token, oauth (needs -private-key-file) or access-token")
+	envFile := flag.String("env-file", "", "with -export: also write the export lines to this file")
 	flag.Parse()
+	if *export && *auth == "oauth" && *keyFile == "" {
+		log.Fatal("-auth oauth needs -private-key-file: the provider reads the key's content, which the file holds")
+	}
 
 	var fx *sandbox.Fixture
 	switch *fixture {
@@ -79,18 +92,22 @@ func main() {
 		if err := os.WriteFile(*keyFile, []byte(s.PrivateKeyPEM()), 0o600); err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("OKTA_PRIVATE_KEY_FILE=%s\n", *keyFile)
 	}
-	fmt.Printf("OKTA_ORG_URL=%s\n", s.OktaURL())
-	fmt.Printf("OKTA_API_TOKEN=%s\n", s.APIToken())
-	fmt.Printf("OKTA_APP_ID=%s\n", s.AppID())
-	fmt.Printf("OKTA_CLIENT_ID=%s\n", s.ClientID())
-	fmt.Printf("OKTA_PRIVATE_KEY_ID=%s\n", s.PrivateKeyID())
-	fmt.Printf("STATSIG_URL=%s\n", s.StatsigURL())
-	fmt.Printf("STATSIG_SCIM_URL=%s\n", s.SCIMBaseURL())
-	fmt.Printf("STATSIG_CONSOLE_URL=%s\n", s.ConsoleBaseURL())
-	fmt.Printf("STATSIG_SCIM_TOKEN=%s\n", s.StatsigSCIMToken())
-	fmt.Printf("STATSIG_CONSOLE_KEY=%s\n", s.StatsigConsoleKey())
+	if *export {
+		lines, err := exportLines(s, *auth, *keyFile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Print(lines)
+		if *envFile != "" {
+			if err := os.WriteFile(*envFile, []byte(lines), 0o600); err != nil {
+				log.Fatal(err)
+			}
+		}
+		explain(*auth, *keyFile, *envFile)
+	} else {
+		printPlain(s, *keyFile)
+	}
 	os.Stdout.Sync()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -104,4 +121,88 @@ func main() {
 			log.Printf("saving state: %v", err)
 		}
 	}
+}
+
+// printPlain prints the sandbox's endpoints and credentials as KEY=value
+// lines (make demo and the benchmark read them).
+func printPlain(s *sandbox.Sandbox, keyFile string) {
+	if keyFile != "" {
+		fmt.Printf("OKTA_PRIVATE_KEY_FILE=%s\n", keyFile)
+	}
+	fmt.Printf("OKTA_ORG_URL=%s\n", s.OktaURL())
+	fmt.Printf("OKTA_API_TOKEN=%s\n", s.APIToken())
+	fmt.Printf("OKTA_APP_ID=%s\n", s.AppID())
+	fmt.Printf("OKTA_CLIENT_ID=%s\n", s.ClientID())
+	fmt.Printf("OKTA_PRIVATE_KEY_ID=%s\n", s.PrivateKeyID())
+	fmt.Printf("STATSIG_URL=%s\n", s.StatsigURL())
+	fmt.Printf("STATSIG_SCIM_URL=%s\n", s.SCIMBaseURL())
+	fmt.Printf("STATSIG_CONSOLE_URL=%s\n", s.ConsoleBaseURL())
+	fmt.Printf("STATSIG_SCIM_TOKEN=%s\n", s.StatsigSCIMToken())
+	fmt.Printf("STATSIG_CONSOLE_KEY=%s\n", s.StatsigConsoleKey())
+}
+
+// The provider's authentication variables (internal/provider), ours and
+// terraform-provider-okta's: the ones of other methods are unset so that a
+// leftover one does not conflict.
+var authVariables = []string{
+	"OKTA_API_TOKEN", "OKTA_ACCESS_TOKEN",
+	"OKTA_CLIENT_ID", "OKTA_PRIVATE_KEY", "OKTA_PRIVATE_KEY_ID", "OKTA_SCOPES",
+	"OKTA_API_CLIENT_ID", "OKTA_API_PRIVATE_KEY", "OKTA_API_PRIVATE_KEY_ID", "OKTA_API_SCOPES",
+	"OKTA_ORG_NAME", "OKTA_BASE_URL",
+}
+
+// exportLines are the variables the provider reads, for one auth method.
+func exportLines(s *sandbox.Sandbox, auth, keyFile string) (string, error) {
+	vars := [][2]string{
+		{"OKTA_ORG_URL", quote(s.OktaURL())},
+		{"STATSIGOKTA_APP_ID", quote(s.AppID())},
+		{"STATSIG_API_URL", quote(s.StatsigURL())},
+		{"STATSIG_SCIM_TOKEN", quote(s.StatsigSCIMToken())},
+		{"STATSIG_CONSOLE_API_KEY", quote(s.StatsigConsoleKey())},
+	}
+	switch auth {
+	case "token":
+		vars = append(vars, [2]string{"OKTA_API_TOKEN", quote(s.APIToken())})
+	case "oauth":
+		vars = append(vars, [2]string{"OKTA_CLIENT_ID", quote(s.ClientID())},
+			[2]string{"OKTA_PRIVATE_KEY_ID", quote(s.PrivateKeyID())},
+			// The provider takes the key's content, not a path.
+			[2]string{"OKTA_PRIVATE_KEY", `"$(cat ` + quote(keyFile) + `)"`})
+	case "access-token":
+		token := s.IssueAccessToken(sandbox.DefaultGrantedScopes...)
+		vars = append(vars, [2]string{"OKTA_ACCESS_TOKEN", quote(token)})
+	default:
+		return "", fmt.Errorf("-auth %q: want token, oauth or access-token", auth)
+	}
+	var unset []string
+	for _, name := range authVariables {
+		if !slices.ContainsFunc(vars, func(v [2]string) bool { return v[0] == name }) {
+			unset = append(unset, name)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("unset " + strings.Join(unset, " ") + "\n")
+	for _, v := range vars {
+		b.WriteString("export " + v[0] + "=" + v[1] + "\n")
+	}
+	return b.String(), nil
+}
+
+// quote is s in single quotes for a POSIX shell.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+func explain(auth, keyFile, envFile string) {
+	fmt.Fprintf(os.Stderr, "Sandbox running (Okta and Statsig emulators); stop it with Ctrl-C.\n")
+	fmt.Fprintf(os.Stderr, "The lines above configure the provider (authentication: %s). In another shell:\n", auth)
+	if envFile != "" {
+		fmt.Fprintf(os.Stderr, "    eval \"$(cat %s)\"\n", envFile)
+	} else {
+		fmt.Fprintf(os.Stderr, "    eval \"$(the lines above)\"\n")
+	}
+	if auth == "oauth" {
+		fmt.Fprintf(os.Stderr, "The service app's private key is in %s; OKTA_PRIVATE_KEY holds its content.\n"+
+			"In a provider block instead: okta_private_key = file(%q)\n", keyFile, keyFile)
+	}
+	fmt.Fprintf(os.Stderr, "Then, with dev_overrides for statsigokta/statsigokta in your CLI config, run terraform plan "+
+		"(terraform init is not needed under dev_overrides).\n")
 }
