@@ -114,6 +114,17 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 				s.changed()
 			}
 		}()
+		if service == "okta" {
+			// Counted from arrival to answer, latency included.
+			if !s.rl.enter(s.maxInFlight()) {
+				// The headers of a concurrency 429 are UNCONFIRMED; none are sent.
+				rec.RateLimited = "concurrency"
+				sw.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
+				writeOktaError(sw, http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests.")
+				return
+			}
+			defer s.rl.leave()
+		}
 		if d := s.latency(); d > 0 {
 			time.Sleep(d)
 		}
@@ -124,9 +135,10 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 		}
 
 		if service == "okta" && bucket != "other" {
-			st := s.rl.take(bucket, s.bucketLimit(bucket), now)
+			st := s.rl.take(bucket, tokenOf(r), s.bucketPolicy(bucket), now)
 			setRateHeaders(sw.Header(), st)
-			if st.exceeded {
+			if st.exceeded != "" {
+				rec.RateLimited = st.exceeded
 				writeOktaError(sw, http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests.")
 				return
 			}

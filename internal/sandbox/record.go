@@ -15,6 +15,9 @@ type Request struct {
 	Bucket   string // "apps", "groups", "users", "oauth", "statsig-scim", "statsig-console"
 	Service  string // "okta" | "statsig"
 	Fault    string // "", "429", "5xx", "reset", "slow"
+	// RateLimited says which limit answered 429: "org" (the bucket), "token"
+	// (the token's share of it) or "concurrency" (requests in flight).
+	RateLimited string
 	Time     time.Time
 }
 

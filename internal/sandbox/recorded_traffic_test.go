@@ -3,7 +3,9 @@ package sandbox
 import (
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // Tests of the answers okta-api.md section 7 records from real Okta traffic.
@@ -103,5 +105,75 @@ func TestGroupsAsRecorded(t *testing.T) {
 	}
 	if c, ok := m["errorCauses"].([]any); !ok || len(c) != 0 {
 		t.Errorf("errorCauses %v, want []", m["errorCauses"])
+	}
+}
+
+// A token may use its share of a bucket; the headers report either the org
+// bucket or the share (which one real Okta does is UNCONFIRMED).
+func TestTokenShareOfBucket(t *testing.T) {
+	for _, c := range []struct {
+		report     string
+		wantLimits []string // X-Rate-Limit-Limit/-Remaining of calls 1..3
+	}{
+		{ReportOrgBucket, []string{"10/9", "10/8", "10/8"}},
+		{ReportTokenShare, []string{"2/1", "2/0", "2/0"}},
+	} {
+		t.Run(c.report, func(t *testing.T) {
+			e := newEnv(t, Options{AppsRateLimitPerMinute: 10, TokenSharePercent: 25, RateLimitReport: c.report})
+			for i, want := range []int{200, 200, 429} {
+				r := e.okta("GET", e.appPath(""), nil)
+				wantStatus(t, r, want)
+				if got := r.header.Get("X-Rate-Limit-Limit") + "/" + r.header.Get("X-Rate-Limit-Remaining"); got != c.wantLimits[i] {
+					t.Errorf("call %d: limit/remaining %s, want %s", i+1, got, c.wantLimits[i])
+				}
+			}
+			// Another token has a share of its own; the org bucket is shared.
+			other := e.sb.IssueAccessToken("okta.apps.read")
+			for i, want := range []int{200, 200, 429} {
+				r := e.do("GET", e.sb.OktaURL()+e.appPath(""), nil, map[string]string{"Authorization": "Bearer " + other})
+				if r.status != want {
+					t.Fatalf("service app call %d: %d, want %d", i+1, r.status, want)
+				}
+			}
+			if n := e.sb.CountRequests(func(r Request) bool { return r.RateLimited == "token" }); n != 2 {
+				t.Errorf("%d 429s for the token share, want 2", n)
+			}
+			e.clock.Advance(time.Minute)
+			wantStatus(t, e.okta("GET", e.appPath(""), nil), 200)
+		})
+	}
+	e := newEnv(t, Options{AppsRateLimitPerMinute: 10}) // default share: half
+	for i := 0; i < 5; i++ {
+		wantStatus(t, e.okta("GET", e.appPath(""), nil), 200)
+	}
+	wantStatus(t, e.okta("GET", e.appPath(""), nil), 429)
+}
+
+func TestConcurrencyLimit(t *testing.T) {
+	e := newEnv(t, Options{Latency: time.Second})
+	statuses := make(chan int, DefaultMaxInFlight+10)
+	var wg sync.WaitGroup
+	for i := 0; i < DefaultMaxInFlight+10; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses <- e.okta("GET", "/api/v1/users/nobody", nil).status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	n := map[int]int{}
+	for s := range statuses {
+		n[s]++
+	}
+	if n[429] != 10 || n[404] != DefaultMaxInFlight {
+		t.Fatalf("statuses %v: want %d answered and 10 refused", n, DefaultMaxInFlight)
+	}
+	if c := e.sb.CountRequests(func(r Request) bool { return r.RateLimited == "concurrency" }); c != 10 {
+		t.Fatalf("recorded %d concurrency 429s", c)
+	}
+	// Sequential requests are never refused.
+	for i := 0; i < 3; i++ {
+		wantStatus(t, e.okta("GET", "/api/v1/users/nobody", nil), 404)
 	}
 }
