@@ -104,7 +104,7 @@ type Client struct {
 	onWrite          func(method, path string)
 
 	// Test hooks: how to wait, the clock, the 5xx backoff range and jitter.
-	sleep      func(ctx context.Context, d time.Duration) error
+	sleep func(ctx context.Context, d time.Duration) error
 	// sleepUntil waits for a point in time (pacing waits for a window's end).
 	sleepUntil func(ctx context.Context, t time.Time) error
 	now        func() time.Time

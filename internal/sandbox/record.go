@@ -18,7 +18,7 @@ type Request struct {
 	// RateLimited says which limit answered 429: "org" (the bucket), "token"
 	// (the token's share of it) or "concurrency" (requests in flight).
 	RateLimited string
-	Time     time.Time
+	Time        time.Time
 }
 
 type recorder struct {

@@ -55,22 +55,22 @@ import (
 
 // Options configures a Sandbox.
 type Options struct {
-	Fixture                 *Fixture      // nil => DefaultFixture()
-	AppsRateLimitPerMinute  int           // shared bucket for all of /api/v1/apps/*; 0 => 100; <0 => unlimited
-	OtherRateLimitPerMinute int           // buckets for /api/v1/groups*, /api/v1/users*, /oauth2; 0 => 600; <0 => unlimited
+	Fixture                 *Fixture // nil => DefaultFixture()
+	AppsRateLimitPerMinute  int      // shared bucket for all of /api/v1/apps/*; 0 => 100; <0 => unlimited
+	OtherRateLimitPerMinute int      // buckets for /api/v1/groups*, /api/v1/users*, /oauth2; 0 => 600; <0 => unlimited
 	// TokenSharePercent is the share of each org bucket one API token or
 	// service app may use (Okta's default 50); 0 => 50, 100 => all of it.
 	TokenSharePercent int
 	// RateLimitReport is what X-Rate-Limit-Limit/-Remaining report under a
 	// token share, UNCONFIRMED for real Okta: ReportOrgBucket ("" too) or ReportTokenShare.
-	RateLimitReport string
-	MaxInFlight     int // Okta requests in flight per org before 429s; 0 => 75; <0 => unlimited
-	ProvisioningDelay       time.Duration // assignment -> PROVISIONED (0 => immediate)
-	GroupSearchLag          time.Duration // new groups appear in /api/v1/groups?search only after this
-	MappingListLag          time.Duration // new push mappings appear in the LIST endpoint only after this
-	Latency                 time.Duration // added to every request
-	Faults                  Faults
-	Now                     func() time.Time // clock; nil => time.Now
+	RateLimitReport   string
+	MaxInFlight       int           // Okta requests in flight per org before 429s; 0 => 75; <0 => unlimited
+	ProvisioningDelay time.Duration // assignment -> PROVISIONED (0 => immediate)
+	GroupSearchLag    time.Duration // new groups appear in /api/v1/groups?search only after this
+	MappingListLag    time.Duration // new push mappings appear in the LIST endpoint only after this
+	Latency           time.Duration // added to every request
+	Faults            Faults
+	Now               func() time.Time // clock; nil => time.Now
 }
 
 // Faults injects failures per request, deterministically from Seed. Rates are 0..1.
