@@ -33,6 +33,8 @@ func principalFrom(r *http.Request) *principal {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	keep   bool // keep a copy of the body (writes: the request log reads its id)
+	body   []byte
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -46,17 +48,43 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
+	if w.keep {
+		w.body = append(w.body, b...)
+	}
 	return w.ResponseWriter.Write(b)
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// discardWriter runs a handler whose response will never be delivered.
-type discardWriter struct{ h http.Header }
+// discardWriter runs a handler whose response will never be delivered; it
+// keeps status and body for the request log.
+type discardWriter struct {
+	h      http.Header
+	status int
+	body   []byte
+}
 
-func (d *discardWriter) Header() http.Header         { return d.h }
-func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (d *discardWriter) WriteHeader(int)             {}
+func (d *discardWriter) Header() http.Header { return d.h }
+func (d *discardWriter) Write(b []byte) (int, error) {
+	if d.status == 0 {
+		d.status = http.StatusOK
+	}
+	d.body = append(d.body, b...)
+	return len(b), nil
+}
+func (d *discardWriter) WriteHeader(code int) {
+	if d.status == 0 {
+		d.status = code
+	}
+}
+
+// applyLost runs a write whose answer is lost (an injected 5xx or reset
+// after the backend applied it) and notes in rec what it did.
+func applyLost(mux http.Handler, r *http.Request, rec *Request) {
+	d := &discardWriter{h: http.Header{}}
+	mux.ServeHTTP(d, r)
+	rec.noteWrite(r, d.status, d.body)
+}
 
 func bucketFor(service, path string) string {
 	if service == "statsig" {
@@ -99,7 +127,11 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 		bucket := bucketFor(service, r.URL.Path)
 		rec := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
 			Bucket: bucket, Service: service, Time: s.now()}
-		sw := &statusWriter{ResponseWriter: w}
+		write := r.Method != http.MethodGet && r.Method != http.MethodHead
+		sw := &statusWriter{ResponseWriter: w, keep: write}
+		if write {
+			rec.Body = readBody(r)
+		}
 		recorded := false
 		defer func() {
 			if recorded {
@@ -108,6 +140,9 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 			rec.Status = sw.status
 			if rec.Status == 0 && rec.Fault != "reset" {
 				rec.Status = http.StatusOK
+			}
+			if write && rec.Fault == "" && rec.RateLimited == "" && rec.Status != http.StatusUnauthorized {
+				rec.noteWrite(r, rec.Status, sw.body)
 			}
 			s.rec.add(rec)
 			if r.Method != http.MethodGet && sw.status > 0 && sw.status < 400 {
@@ -169,7 +204,7 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 			case "5xx":
 				if d.applyWrite && r.Method != http.MethodGet {
 					// The write reaches the backend; the answer is an error.
-					mux.ServeHTTP(&discardWriter{h: http.Header{}}, r.WithContext(context.WithValue(r.Context(), principalKey, p)))
+					applyLost(mux, r.WithContext(context.WithValue(r.Context(), principalKey, p)), &rec)
 					s.changed()
 				}
 				if d.status == http.StatusInternalServerError {
@@ -187,7 +222,7 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 			case "reset":
 				if d.applyWrite && r.Method != http.MethodGet {
 					// The write reaches the backend, but the response is lost.
-					mux.ServeHTTP(&discardWriter{h: http.Header{}}, r.WithContext(context.WithValue(r.Context(), principalKey, p)))
+					applyLost(mux, r.WithContext(context.WithValue(r.Context(), principalKey, p)), &rec)
 				}
 				// Record before closing so the client never observes the reset first.
 				recorded = true
