@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -60,16 +61,21 @@ func looksUp(r sandbox.Request, key string, mappingIDs map[string]bool) bool {
 type createAudit struct {
 	applied    map[string]int // applied creates per object (since its last delete)
 	attempts   int            // create requests
+	objects    map[string]bool
 	repeats    int            // creates after an earlier attempt for the same object
 	duplicates []string       // objects created more than once
 	blind      []string       // repeats with no look-up since the attempt before
 }
 
-// auditCreates reads the log in order. A delete of the object ends its
-// history (a replacement creates it anew); a 429 is an answer Okta gives
-// before doing anything, so a repeat after one needs no look-up.
+// auditCreates reads the log in the order the requests arrived (the log is
+// in the order they were answered: a slow create is logged after the
+// look-up that followed it). A delete of the object ends its history (a
+// replacement creates it anew); a 429 is an answer Okta gives before doing
+// anything, so a repeat after one needs no look-up.
 func auditCreates(reqs []sandbox.Request) createAudit {
-	a := createAudit{applied: map[string]int{}}
+	reqs = slices.Clone(reqs)
+	slices.SortStableFunc(reqs, func(a, b sandbox.Request) int { return a.Time.Compare(b.Time) })
+	a := createAudit{applied: map[string]int{}, objects: map[string]bool{}}
 	type history struct {
 		attempted, lookedUp bool
 		mappingIDs          map[string]bool
@@ -81,14 +87,16 @@ func auditCreates(reqs []sandbox.Request) createAudit {
 		}
 		return hist[key]
 	}
-	for i, r := range reqs {
+	for _, r := range reqs {
 		if key, ok := createKey(r); ok {
 			h := get(key)
 			a.attempts++
+			a.objects[key] = true
 			if h.attempted {
 				a.repeats++
 				if !h.lookedUp {
-					a.blind = append(a.blind, fmt.Sprintf("request %d: %s %s repeated with no look-up since the attempt before", i, r.Method, key))
+					a.blind = append(a.blind, fmt.Sprintf("%s: %s %s repeated with no look-up since the attempt before",
+						r.Time.Format("15:04:05.000"), r.Method, key))
 				}
 			}
 			if r.Applied {
