@@ -62,9 +62,9 @@ type createAudit struct {
 	applied    map[string]int // applied creates per object (since its last delete)
 	attempts   int            // create requests
 	objects    map[string]bool
-	repeats    int            // creates after an earlier attempt for the same object
-	duplicates []string       // objects created more than once
-	blind      []string       // repeats with no look-up since the attempt before
+	repeats    int      // creates after an earlier attempt for the same object
+	duplicates []string // objects created more than once
+	blind      []string // repeats with no look-up since the attempt before
 }
 
 // auditCreates reads the log in the order the requests arrived (the log is
