@@ -305,7 +305,7 @@ func TestAccFaults_hundredResources(t *testing.T) {
 			// create per object, and no create repeated without a look-up
 			// that could have found the attempt before it.
 			audit := expectCreatesSafe(t, reqs)
-			t.Logf("creates: %d attempts for %d objects, %d repeats, each after a look-up", audit.attempts, len(audit.objects), audit.repeats)
+			t.Logf("creates: %d attempts for %d objects, %d repeats", audit.attempts, len(audit.objects), audit.repeats)
 		})
 	}
 }

@@ -277,7 +277,7 @@ func TestAccInterrupted_killedApplyConverges(t *testing.T) {
 	audit := expectCreatesSafe(t, append(killedRun, sb.Requests()...))
 	t.Logf("second apply: converged; %d objects left behind by the kill were adopted (each with a warning), %d creates "+
 		"refused by Okta as duplicates and then adopted, %d create calls in all; over both applies %d non-idempotent "+
-		"creates for %d objects, %d repeats, each after a look-up", adopted, refused, sb.CountRequests(isCreate),
+		"creates for %d objects, %d repeats", adopted, refused, sb.CountRequests(isCreate),
 		audit.attempts, len(audit.objects), audit.repeats)
 
 	// 3. Nothing left to do.
