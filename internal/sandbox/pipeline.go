@@ -141,7 +141,7 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 			if rec.Status == 0 && rec.Fault != "reset" {
 				rec.Status = http.StatusOK
 			}
-			if write && rec.Fault == "" && rec.RateLimited == "" && rec.Status != http.StatusUnauthorized {
+			if write && !rec.Applied { // (applyLost notes a write whose answer it lost)
 				rec.noteWrite(r, rec.Status, sw.body)
 			}
 			s.rec.add(rec)

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // The request log keeps each write's body, whether the backend applied it,
@@ -26,6 +27,21 @@ func TestRequestLogWrites(t *testing.T) {
 		e.okta("POST", e.appPath("/users"), map[string]any{"id": bob.ID})
 		reqs := e.sb.Requests()
 		lost = reqs[len(reqs)-1]
+	}
+	// A slow answer is an answer: the write is applied.
+	e.sb.SetFaults(Faults{Seed: 1, RateSlow: 1, SlowLatency: time.Millisecond})
+	carol := e.user("carol@example.com")
+	e.okta("POST", e.appPath("/users"), map[string]any{"id": carol.ID})
+	reqs := e.sb.Requests()
+	if slow := reqs[len(reqs)-1]; slow.Fault != "slow" || !slow.Applied || slow.ObjectID != carol.ID {
+		t.Fatalf("a slow create: %+v", slow)
+	}
+	// An injected 429 is not applied.
+	e.sb.SetFaults(Faults{Seed: 1, Rate429: 1})
+	e.okta("POST", e.appPath("/users"), map[string]any{"id": carol.ID})
+	reqs = e.sb.Requests()
+	if limited := reqs[len(reqs)-1]; limited.Status != 429 || limited.Applied {
+		t.Fatalf("a 429: %+v", limited)
 	}
 	e.sb.SetFaults(Faults{})
 
