@@ -137,7 +137,7 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 			if recorded {
 				return
 			}
-			rec.Status = sw.status
+			rec.Status, rec.Done = sw.status, s.now()
 			if rec.Status == 0 && rec.Fault != "reset" {
 				rec.Status = http.StatusOK
 			}
@@ -226,6 +226,7 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 				}
 				// Record before closing so the client never observes the reset first.
 				recorded = true
+				rec.Done = s.now()
 				s.rec.add(rec)
 				if d.applyWrite && r.Method != http.MethodGet {
 					s.changed()

@@ -23,7 +23,8 @@ type Request struct {
 	// RateLimited says which limit answered 429: "org" (the bucket), "token"
 	// (the token's share of it) or "concurrency" (requests in flight).
 	RateLimited string
-	Time        time.Time
+	Time        time.Time // arrival
+	Done        time.Time // answered (or, for a reset, cut), after any injected delay
 
 	// Writes (every method but GET) only:
 	// Body is the request body as sent.
