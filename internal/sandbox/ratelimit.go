@@ -88,11 +88,11 @@ func (rl *rateLimiter) take(bucket, token string, p bucketPolicy, now time.Time)
 }
 
 // enter counts a request in flight; ok is false (and nothing is counted)
-// when max (<0: unlimited) are already in flight.
-func (rl *rateLimiter) enter(max int) bool {
+// when limit (<0: unlimited) are already in flight.
+func (rl *rateLimiter) enter(limit int) bool {
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
-	if max >= 0 && rl.inFlight >= max {
+	if limit >= 0 && rl.inFlight >= limit {
 		return false
 	}
 	rl.inFlight++
