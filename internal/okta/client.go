@@ -7,6 +7,7 @@
 package okta
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -24,6 +25,11 @@ const (
 	DefaultMaxRetries       = 5
 	DefaultRequestTimeout   = 30 * time.Second
 	DefaultMaxRateLimitWait = 90 * time.Second
+	// DefaultTokenSharePercent is the share of an org bucket Okta lets one
+	// API token or service app use unless an admin raises it.
+	DefaultTokenSharePercent = 50
+	// OrgMaxInFlight is Okta's limit on requests in flight per org.
+	OrgMaxInFlight = 75
 )
 
 // The scopes the provider's writes need.
@@ -76,6 +82,15 @@ type Config struct {
 	// RateLimitHeadroomPercent is the share (0-90) of each bucket's limit
 	// that pacing leaves unused. Ignored without Pacing.
 	RateLimitHeadroomPercent int
+	// TokenSharePercent is the share of each org bucket this API token or
+	// service app may use (Okta's default is 50; 0 means 50, 100 when an
+	// admin raised it). Ignored without Pacing.
+	TokenSharePercent int
+	// RateLimitHeadersPerToken says X-Rate-Limit-Limit reports the token's
+	// share, not the org bucket. Which one Okta does is UNCONFIRMED; by
+	// default pacing assumes the org bucket and also counts its own
+	// requests against the share, which is safe under either reading.
+	RateLimitHeadersPerToken bool
 	// OnWrite, when set, is called after every request other than GET that
 	// Okta applied or may have applied: a 2xx answer, a 5xx answer, or a
 	// connection error after the request was sent. method is the HTTP method
@@ -96,10 +111,15 @@ type Client struct {
 	rateLimits       *rateLimits
 	pacing           bool
 	headroomPercent  int
+	sharePercent     int  // of each bucket this token may use (1-100)
+	headersPerToken  bool // X-Rate-Limit-Limit is already the token's share
+	inFlight         chan struct{}
 	onWrite          func(method, path string)
 
 	// Test hooks: how to wait, the clock, the 5xx backoff range and jitter.
-	sleep      func(ctx context.Context, d time.Duration) error
+	sleep func(ctx context.Context, d time.Duration) error
+	// sleepUntil waits for a point in time (pacing waits for a window's end).
+	sleepUntil func(ctx context.Context, t time.Time) error
 	now        func() time.Time
 	minBackoff time.Duration
 	maxBackoff time.Duration
@@ -122,6 +142,8 @@ func NewClient(cfg Config) (*Client, error) {
 		rateLimits:       newRateLimits(),
 		pacing:           cfg.Pacing,
 		headroomPercent:  max(0, min(cfg.RateLimitHeadroomPercent, 90)),
+		sharePercent:     cmp.Or(max(0, min(cfg.TokenSharePercent, 100)), DefaultTokenSharePercent),
+		headersPerToken:  cfg.RateLimitHeadersPerToken,
 		onWrite:          cfg.OnWrite,
 		sleep:            apiclient.Sleep,
 		now:              time.Now,
@@ -129,6 +151,7 @@ func NewClient(cfg Config) (*Client, error) {
 		maxBackoff:       30 * time.Second,
 		jitter:           apiclient.RandomJitter,
 	}
+	c.sleepUntil = func(ctx context.Context, t time.Time) error { return c.sleep(ctx, t.Sub(c.now())) }
 	if c.httpClient == nil {
 		c.httpClient = &http.Client{}
 	}
@@ -147,6 +170,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if c.maxRateLimitWait <= 0 {
 		c.maxRateLimitWait = DefaultMaxRateLimitWait
 	}
+	c.inFlight = make(chan struct{}, c.maxInFlight())
 	c.auth, err = newAuthenticator(c, cfg)
 	if err != nil {
 		return nil, newClientError(err)

@@ -3,6 +3,7 @@ package okta
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -21,14 +22,31 @@ import (
 // pacedClient is a sandbox client with pacing on. Its waits move the clock to
 // the end of the wait (never back), so parallel waiters wake together as they
 // would in real time, instead of each adding a minute.
+// It may use the whole bucket (TokenSharePercent 100), as the sandboxes of
+// the tests that use it allow; pacedClientWith sets the rest of the Config.
 func (e *sandboxEnv) pacedClient(t *testing.T, headroom int) *Client {
 	t.Helper()
-	c := e.client(t, Config{APIToken: e.sb.APIToken(), Pacing: true, RateLimitHeadroomPercent: headroom})
+	return e.pacedClientWith(t, Config{RateLimitHeadroomPercent: headroom, TokenSharePercent: 100})
+}
+
+func (e *sandboxEnv) pacedClientWith(t *testing.T, cfg Config) *Client {
+	t.Helper()
+	cfg.APIToken, cfg.Pacing = e.sb.APIToken(), true
+	c := e.client(t, cfg)
 	c.sleep = func(ctx context.Context, d time.Duration) error {
 		e.mu.Lock()
 		e.waits = append(e.waits, d)
 		e.mu.Unlock()
 		e.clock.AdvanceTo(e.clock.Now().Add(d))
+		return ctx.Err()
+	}
+	// Pacing waits for the end of a window: parallel waiters that decided at
+	// the same moment wake together, as in real time.
+	c.sleepUntil = func(ctx context.Context, t time.Time) error {
+		e.mu.Lock()
+		e.waits = append(e.waits, t.Sub(e.clock.Now()))
+		e.mu.Unlock()
+		e.clock.AdvanceTo(t)
 		return ctx.Err()
 	}
 	return c
@@ -70,7 +88,7 @@ func count429(sb *sandbox.Sandbox) int {
 }
 
 func TestPacerKeepsHeadroom(t *testing.T) {
-	e := newSandboxEnv(t, sandbox.Options{AppsRateLimitPerMinute: 10})
+	e := newSandboxEnv(t, sandbox.Options{AppsRateLimitPerMinute: 10, TokenSharePercent: 100})
 	c := e.pacedClient(t, 20) // 20% of 10: 2 requests a window stay free
 	ctx := context.Background()
 	for i := 0; i < 30; i++ {
@@ -104,7 +122,7 @@ func TestPacerKeepsHeadroom(t *testing.T) {
 }
 
 func TestPacerNoHeadroomUsesWholeWindow(t *testing.T) {
-	e := newSandboxEnv(t, sandbox.Options{AppsRateLimitPerMinute: 5})
+	e := newSandboxEnv(t, sandbox.Options{AppsRateLimitPerMinute: 5, TokenSharePercent: 100})
 	c := e.pacedClient(t, 0)
 	for i := 0; i < 12; i++ {
 		if _, err := c.GetApplication(context.Background(), e.sb.AppID()); err != nil {
@@ -123,7 +141,7 @@ func TestPacerNoHeadroomUsesWholeWindow(t *testing.T) {
 // window through the pacer's local accounting: none of them overshoots it.
 func TestPacerParallelCallers(t *testing.T) {
 	fx := sandbox.DefaultFixture()
-	e := newSandboxEnv(t, sandbox.Options{Fixture: fx, AppsRateLimitPerMinute: 20})
+	e := newSandboxEnv(t, sandbox.Options{Fixture: fx, AppsRateLimitPerMinute: 20, TokenSharePercent: 100})
 	c := e.pacedClient(t, 25) // 5 of 20 stay free
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -207,7 +225,7 @@ func TestPacerFirstRequestProbes(t *testing.T) {
 }
 
 func TestPacerHonoursContext(t *testing.T) {
-	e := newSandboxEnv(t, sandbox.Options{AppsRateLimitPerMinute: 5})
+	e := newSandboxEnv(t, sandbox.Options{AppsRateLimitPerMinute: 5, TokenSharePercent: 100})
 	c := e.pacedClient(t, 20) // 4 a window
 	ctx := context.Background()
 	for i := 0; i < 4; i++ {
@@ -215,7 +233,7 @@ func TestPacerHonoursContext(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c.sleep = apiclient.Sleep // a real wait, about a minute
+	c.sleepUntil = func(ctx context.Context, _ time.Time) error { return apiclient.Sleep(ctx, time.Minute) } // a real wait
 	ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -234,7 +252,7 @@ func TestPacerHonoursContext(t *testing.T) {
 // A 429 (another client spent the bucket) is still retried after the reset,
 // and the pacer does not wait a second time on top of the retry's wait.
 func TestPacerAfter429(t *testing.T) {
-	e := newSandboxEnv(t, sandbox.Options{AppsRateLimitPerMinute: 10})
+	e := newSandboxEnv(t, sandbox.Options{AppsRateLimitPerMinute: 10, TokenSharePercent: 100})
 	c := e.pacedClient(t, 20)
 	ctx := context.Background()
 	if _, err := c.GetApplication(ctx, e.sb.AppID()); err != nil {
@@ -298,5 +316,142 @@ func TestPacerReserve(t *testing.T) {
 		if got := c.reserve(tc.limit); got != tc.want {
 			t.Errorf("reserve(%d) at %d%% = %d, want %d", tc.limit, tc.headroom, got, tc.want)
 		}
+	}
+}
+
+// Okta lets a token use only its share (default half) of a bucket, and what
+// X-Rate-Limit-Limit then reports is UNCONFIRMED: under either reading, with
+// the client's defaults, sequential and many parallel callers meet no 429.
+func TestPacerTokenShare(t *testing.T) {
+	for _, report := range []string{sandbox.ReportOrgBucket, sandbox.ReportTokenShare} {
+		for _, callers := range []int{1, 10, 40} {
+			t.Run(fmt.Sprintf("%s/%d callers", report, callers), func(t *testing.T) {
+				e := newSandboxEnv(t, sandbox.Options{AppsRateLimitPerMinute: 40, RateLimitReport: report})
+				c := e.pacedClientWith(t, Config{RateLimitHeadroomPercent: 10}) // the provider's defaults
+				var wg sync.WaitGroup
+				errs := make(chan error, callers)
+				for w := 0; w < callers; w++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for i := 0; i < 60/callers; i++ {
+							if _, err := c.GetApplication(context.Background(), e.sb.AppID()); err != nil {
+								errs <- err
+								return
+							}
+						}
+					}()
+				}
+				wg.Wait()
+				close(errs)
+				for err := range errs {
+					t.Fatal(err)
+				}
+				if n := count429(e.sb); n != 0 {
+					t.Fatalf("429s = %d, want 0 (windows %v)", n, perWindow(e.sb))
+				}
+				windows := perWindow(e.sb)
+				for _, n := range windows {
+					if n > 20 {
+						t.Fatalf("requests per window = %v: more than the token's share (20)", windows)
+					}
+				}
+				// Under the org reading the share is counted locally: 20 less
+				// the headroom (2). (Parallel waiters move the test clock while
+				// others are still sending, so only one caller fills windows.)
+				if report == sandbox.ReportOrgBucket && callers == 1 && fmt.Sprint(windows) != "[18 18 18 6]" {
+					t.Fatalf("requests per window = %v, want [18 18 18 6]", windows)
+				}
+			})
+		}
+	}
+}
+
+// Told that the headers report the token's share, the pacer uses all of it.
+func TestPacerHeadersPerToken(t *testing.T) {
+	e := newSandboxEnv(t, sandbox.Options{AppsRateLimitPerMinute: 40, RateLimitReport: sandbox.ReportTokenShare})
+	c := e.pacedClientWith(t, Config{RateLimitHeadersPerToken: true})
+	for i := 0; i < 50; i++ {
+		if _, err := c.GetApplication(context.Background(), e.sb.AppID()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := perWindow(e.sb); count429(e.sb) != 0 || got[0] != 20 || got[1] != 20 {
+		t.Fatalf("429s = %d, requests per window = %v, want [20 20 10]", count429(e.sb), got)
+	}
+}
+
+// More parallel callers than Okta allows in flight (75 per org) never meet
+// the concurrency 429: the client keeps at most maxInFlight going.
+func TestPacerConcurrencyLimit(t *testing.T) {
+	e := newSandboxEnv(t, sandbox.Options{AppsRateLimitPerMinute: -1, OtherRateLimitPerMinute: -1, Latency: 300 * time.Millisecond})
+	c := e.pacedClientWith(t, Config{RateLimitHeadroomPercent: 10})
+	if got := c.maxInFlight(); got != 67 {
+		t.Fatalf("maxInFlight = %d, want 75 less 10%% (8)", got)
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < 120; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.GetApplication(context.Background(), e.sb.AppID()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := count429(e.sb); n != 0 {
+		t.Fatalf("429s = %d, want 0", n)
+	}
+	if n := e.sb.CountRequests(nil); n != 120 {
+		t.Fatalf("requests = %d, want 120", n)
+	}
+	// Without pacing the same burst meets the limit: the test can fail.
+	e.sb.ResetRequests()
+	raw := e.ssws(t)
+	for w := 0; w < 120; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = raw.GetApplication(context.Background(), e.sb.AppID())
+		}()
+	}
+	wg.Wait()
+	if n := e.sb.CountRequests(func(r sandbox.Request) bool { return r.RateLimited == "concurrency" }); n == 0 {
+		t.Fatal("an unpaced burst of 120 met no concurrency 429")
+	}
+}
+
+func TestPacerOwnShare(t *testing.T) {
+	for _, tc := range []struct {
+		limit, share, headroom int
+		perToken               bool
+		want                   int
+	}{
+		{100, 50, 10, false, 45}, {100, 50, 0, false, 50}, {100, 100, 10, false, 100},
+		{50, 50, 10, true, 50}, {2, 50, 0, false, 1}, {1, 50, 20, false, 1},
+	} {
+		c := &Client{sharePercent: tc.share, headroomPercent: tc.headroom, headersPerToken: tc.perToken}
+		if got := c.ownShare(tc.limit); got != tc.want {
+			t.Errorf("ownShare(%d) at %d%% share, %d%% headroom, per token %v = %d, want %d",
+				tc.limit, tc.share, tc.headroom, tc.perToken, got, tc.want)
+		}
+	}
+}
+
+// A second provider process with the same token in the same window (plan,
+// then apply) starts with no count of its own: the window's answers bound it.
+func TestPacerTokenShareAcrossProcesses(t *testing.T) {
+	e := newSandboxEnv(t, sandbox.Options{AppsRateLimitPerMinute: 40})
+	for _, calls := range []int{15, 15} {
+		c := e.pacedClientWith(t, Config{RateLimitHeadroomPercent: 10})
+		for i := 0; i < calls; i++ {
+			if _, err := c.GetApplication(context.Background(), e.sb.AppID()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if got := perWindow(e.sb); count429(e.sb) != 0 || fmt.Sprint(got) != "[18 12]" {
+		t.Fatalf("429s = %d, requests per window = %v, want 0 and [18 12]", count429(e.sb), got)
 	}
 }

@@ -52,6 +52,9 @@ type rateLimitState struct {
 	headerless bool
 	// inflight counts requests the pacer let go whose answer is not in yet.
 	inflight int
+	// passed is the Reset of the window the pacer last saw end: answers from
+	// it that arrive later must not bring it back.
+	passed time.Time
 }
 
 // rateLimits records Okta's rate-limit headers per bucket; the pacer
@@ -107,8 +110,12 @@ func (r *rateLimits) observe(bucket string, h http.Header, now time.Time) {
 		reset = time.Unix(resetUnix, 0)
 	}
 	switch {
-	case st.known && reset.Before(st.reset):
+	case st.known && (reset.Before(st.reset) || (err3 == nil && !reset.After(st.passed))):
 		return // a late answer from an earlier window
+	case st.known && !st.reset.IsZero() && reset.After(st.reset) && err1 == nil:
+		// The server began its next window before the local clock got there.
+		st.passed = st.reset
+		st.remaining = remaining
 	case st.known && reset.Equal(st.reset) && err1 == nil:
 		st.remaining = min(st.remaining, remaining)
 	case err1 == nil:
@@ -126,6 +133,14 @@ func (r *rateLimits) observe(bucket string, h http.Header, now time.Time) {
 	}
 	st.seen = now
 	st.known = true
+}
+
+// usedLocked bounds how many requests of the current window this client has
+// sent: those the window's answers show spent (limit - remaining: the org's
+// whole use under the org-bucket reading, so never too low, and what a
+// provider process before this one spent) and those in flight.
+func (st *rateLimitState) usedLocked() int {
+	return st.inflight + max(0, st.limit-st.remaining)
 }
 
 func (r *rateLimits) get(bucket string) (rateLimitState, bool) {

@@ -329,7 +329,7 @@ func TestSandboxOAuthMissingScope(t *testing.T) {
 }
 
 func TestSandboxRateLimit(t *testing.T) {
-	e := newSandboxEnv(t, sandbox.Options{AppsRateLimitPerMinute: 3})
+	e := newSandboxEnv(t, sandbox.Options{AppsRateLimitPerMinute: 3, TokenSharePercent: 100})
 	c := e.ssws(t)
 	ctx := context.Background()
 	appID := e.sb.AppID()

@@ -202,14 +202,20 @@ func checkSandboxClean(sb *sandbox.Sandbox) resource.TestCheckFunc {
 type faultFigures struct {
 	requests, writes, faults int
 	byKind                   map[string]int
-	retried                  int // faulted requests followed by the same call again
+	retried                  int // faulted requests followed by the same call on the same object again
 	uncertainCreates         int // creates cut by a 5xx, a reset or a timeout: applied or not, unknown to the provider
 	duplicatesRefused        int
 }
 
 func computeFaultFigures(reqs []sandbox.Request, slowIsTimeout bool) faultFigures {
 	f := faultFigures{byKind: map[string]int{}}
-	key := func(r sandbox.Request) string { return r.Method + " " + r.Path + "?" + r.RawQuery }
+	// One call on one object: a create's object is in its body, not its path.
+	key := func(r sandbox.Request) string {
+		if k, ok := createKey(r); ok {
+			return r.Method + " " + k
+		}
+		return r.Method + " " + r.Path + "?" + r.RawQuery
+	}
 	later := map[string]int{} // calls seen after index i, filled from the end
 	retriedAt := make([]bool, len(reqs))
 	for i := len(reqs) - 1; i >= 0; i-- {
@@ -234,12 +240,12 @@ func computeFaultFigures(reqs []sandbox.Request, slowIsTimeout bool) faultFigure
 		if retriedAt[i] {
 			f.retried++
 		}
-		if r.Method == http.MethodPost && (r.Fault == "5xx" || r.Fault == "reset" || r.Fault == "slow" && slowIsTimeout) {
+		if r.IsCreate() && (r.Fault == "5xx" || r.Fault == "reset" || r.Fault == "slow" && slowIsTimeout) {
 			// A create that may or may not have been applied: the provider
 			// must look before repeating it.
 			f.uncertainCreates++
 		}
-		if r.Status == http.StatusBadRequest && r.Method == http.MethodPost {
+		if r.Status == http.StatusBadRequest && r.IsCreate() {
 			f.duplicatesRefused++
 		}
 	}
@@ -286,10 +292,20 @@ func TestAccFaults_hundredResources(t *testing.T) {
 					{Config: config, PlanOnly: true},
 				},
 			})
-			figures := computeFaultFigures(sb.Requests(), profile.requestTimeout != "")
+			reqs := sb.Requests()
+			figures := computeFaultFigures(reqs, profile.requestTimeout != "")
 			rate := profile.faults.Rate429 + profile.faults.Rate5xx + profile.faults.RateReset + profile.faults.RateSlow
-			t.Logf("fault profile %s (%.0f%% of requests, seed %d, request_timeout %s): %s; outcome: apply done, no duplicates, empty plan, clean destroy, in %s",
+			t.Logf("fault profile %s (%.0f%% of requests, seed %d, request_timeout %s): %s; in %s",
 				profile.name, rate*100, profile.faults.Seed, orDefault(profile.requestTimeout, "30s"), figures, time.Since(start).Round(time.Second))
+			// The run proves something only if faults hit it, creates among them.
+			if figures.faults == 0 || figures.uncertainCreates == 0 || figures.retried == 0 {
+				t.Errorf("faults injected %d, uncertain creates %d, faulted calls retried %d: want each > 0", figures.faults, figures.uncertainCreates, figures.retried)
+			}
+			// Apply, refresh, plan and destroy: at most one successful
+			// create per object, and no create repeated without a look-up
+			// that could have found the attempt before it.
+			audit := expectCreatesSafe(t, reqs)
+			t.Logf("creates: %d attempts for %d objects, %d repeats", audit.attempts, len(audit.objects), audit.repeats)
 		})
 	}
 }
@@ -300,7 +316,7 @@ func TestAccFaults_hundredResources(t *testing.T) {
 type appliedThenTimedOut struct {
 	next     http.RoundTripper
 	suffix   string
-	timedOut bool
+	timedOut bool // the held answer's attempt ran out: the fault fired
 }
 
 func (a *appliedThenTimedOut) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -318,38 +334,53 @@ func (a *appliedThenTimedOut) RoundTrip(r *http.Request) (*http.Response, error)
 // not repeated blindly: one mapping, one direct assignment, no error.
 func TestFaults_createTimedOutAfterApplyIsLookedUp(t *testing.T) {
 	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture(), MappingListLag: time.Second})
-	client := func(suffix string) *okta.Client {
+	client := func(tr *appliedThenTimedOut) *okta.Client {
 		c, err := okta.NewClient(okta.Config{OrgURL: sb.OktaURL(), APIToken: sb.APIToken(), RequestTimeout: 300 * time.Millisecond,
-			HTTPClient: &http.Client{Transport: &appliedThenTimedOut{next: http.DefaultTransport, suffix: suffix}}})
+			HTTPClient: &http.Client{Transport: tr}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return c
 	}
+	// fired checks that the fault really happened: the transport held the
+	// answer past the timeout, and Okta had applied the create.
+	fired := func(tr *appliedThenTimedOut, what string) {
+		t.Helper()
+		applied := sb.CountRequests(func(r sandbox.Request) bool {
+			return r.IsCreate() && strings.HasSuffix(r.Path, tr.suffix) && r.Applied && r.Status < 300
+		})
+		if !tr.timedOut || applied == 0 {
+			t.Fatalf("%s: the injected timeout fired %v, creates applied %d: the test proves nothing", what, tr.timedOut, applied)
+		}
+	}
 	ctx := context.Background()
 
-	push := &groupPushResource{data: &providerData{okta: client("/group-push/mappings"), appID: sb.AppID()}}
+	mappings := &appliedThenTimedOut{next: http.DefaultTransport, suffix: "/group-push/mappings"}
+	push := &groupPushResource{data: &providerData{okta: client(mappings), appID: sb.AppID()}}
 	source, target := groupID(t, sb, "Engineering"), groupID(t, sb, "Statsig-Checkout-Admin")
 	m, _, err := push.createOrAdoptMapping(ctx, okta.CreateGroupPushMappingRequest{SourceGroupID: source, TargetGroupID: target, Status: "ACTIVE"})
 	if err != nil {
 		t.Fatalf("createMapping after a timeout: %v", err)
 	}
+	fired(mappings, "mapping")
 	if ms := sb.PushMappings(); len(ms) != 1 || ms[0].ID != m.ID {
 		t.Fatalf("want exactly mapping %s; sandbox has %+v", m.ID, ms)
 	}
 
-	users := &userAssignmentResource{data: &providerData{okta: client("/users"), appID: sb.AppID()}}
+	users := &appliedThenTimedOut{next: http.DefaultTransport, suffix: "/users"}
+	assigner := &userAssignmentResource{data: &providerData{okta: client(users), appID: sb.AppID()}}
 	dave := userID(t, sb, "dave@example.com")
-	au, err := users.assign(ctx, okta.AppUserAssignRequest{ID: dave, Scope: "USER", Profile: map[string]any{"statsigOrgRole": "Admin"}})
+	au, err := assigner.assign(ctx, okta.AppUserAssignRequest{ID: dave, Scope: "USER", Profile: map[string]any{"statsigOrgRole": "Admin"}})
 	if err != nil {
 		t.Fatalf("assign after a timeout: %v", err)
 	}
+	fired(users, "app user")
 	if got, ok := sb.AppUser(dave); !ok || got.Scope != "USER" || au.ID != dave {
 		t.Fatalf("dave: assigned=%v scope=%s", ok, got.Scope)
 	}
-	posts := sb.CountRequests(func(r sandbox.Request) bool {
-		return r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/users")
-	})
+	// The applied create of each is found, not repeated blindly.
+	expectOneCreatePerObject(t, sb.Requests(), "mapping of "+source, "app user "+dave)
+	posts := sb.CountRequests(func(r sandbox.Request) bool { return r.IsCreate() && strings.HasSuffix(r.Path, "/users") })
 	if posts != 1 {
 		t.Fatalf("%d POSTs of the assignment, want 1: the applied one is found, not repeated", posts)
 	}

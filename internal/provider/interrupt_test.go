@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/sandbox"
 )
 
@@ -46,13 +48,7 @@ type cliRun struct {
 // configuration whose dev_overrides point at it.
 func newCLIRun(t *testing.T) *cliRun {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
-	}
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if cli == "" {
-		t.Skip("acceptance test: set TF_ACC_TERRAFORM_PATH to the terraform or tofu binary")
-	}
+	cli := requireCLI(t)
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +89,23 @@ func newCLIRun(t *testing.T) *cliRun {
 	}
 	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 	return &cliRun{t: t, cli: cli, dir: dir, env: env, timeout: 5 * time.Minute}
+}
+
+// requireCLI returns the CLI binary the tests that drive it themselves (the
+// kill test, the secret scan, the alias test) run. Without TF_ACC they skip,
+// as every acceptance test does; with TF_ACC but no TF_ACC_TERRAFORM_PATH
+// they fail: a skip there would pass a run that tested nothing.
+func requireCLI(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run it")
+	}
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		t.Fatal("TF_ACC is set but TF_ACC_TERRAFORM_PATH is not: this test runs the CLI itself and needs the path " +
+			"of the terraform or tofu binary")
+	}
+	return cli
 }
 
 func (c *cliRun) writeConfig(body string) {
@@ -245,6 +258,7 @@ func TestAccInterrupted_killedApplyConverges(t *testing.T) {
 	}
 
 	// 2. Run apply again: it must finish and converge.
+	killedRun := sb.Requests()
 	sb.ResetRequests()
 	rerun := c.mustRun("apply", "-auto-approve", "-input=false", "-parallelism=10")
 	adopted := strings.Count(rerun, "Adopted an existing")
@@ -258,8 +272,13 @@ func TestAccInterrupted_killedApplyConverges(t *testing.T) {
 	if want := u + g + m - max(inState, 0); adopted != want {
 		t.Errorf("the second apply adopted %d objects, want %d (in Okta but not in state at the kill):\n%s", adopted, want, rerun)
 	}
+	// Over both applies: no object created twice (the sandbox upserts an app
+	// user, so only the log can tell), no create repeated without a look-up.
+	audit := expectCreatesSafe(t, append(killedRun, sb.Requests()...))
 	t.Logf("second apply: converged; %d objects left behind by the kill were adopted (each with a warning), %d creates "+
-		"refused by Okta as duplicates and then adopted, %d create calls in all", adopted, refused, sb.CountRequests(isCreate))
+		"refused by Okta as duplicates and then adopted, %d create calls in all; over both applies %d non-idempotent "+
+		"creates for %d objects, %d repeats", adopted, refused, sb.CountRequests(isCreate),
+		audit.attempts, len(audit.objects), audit.repeats)
 
 	// 3. Nothing left to do.
 	if out, code := c.run("plan", "-input=false", "-detailed-exitcode"); code != 0 {
@@ -351,4 +370,64 @@ resource "statsigokta_user_assignment" "alice" {
 		t.Errorf("the refused assignment was changed: %+v", au)
 	}
 	c.mustRun("destroy", "-auto-approve", "-input=false")
+}
+
+// The other side of the adoption rule (DESIGN.md, "Interrupted applies"):
+// an object that is identical but not recent, or recent but different in
+// priority, status or target, is refused with the import command, and
+// nothing is written to Okta.
+func TestAccInterrupted_adoptionRefusals(t *testing.T) {
+	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
+	bob := userID(t, sb, "bob@example.com")
+	eng, science, platform := groupID(t, sb, "Engineering"), groupID(t, sb, "Data Science"), groupID(t, sb, "Platform")
+	checkoutAdmin, checkoutMember := groupID(t, sb, "Statsig-Checkout-Admin"), groupID(t, sb, "Statsig-Checkout-Member")
+	webAdmin := groupID(t, sb, "Statsig-Web-App Platform-Admin")
+
+	// Identical to the configurations below, but made two hours ago.
+	sb.AssignUserOutOfBand(bob, "USER")
+	sb.AssignGroupOutOfBand(eng, 3)
+	oldMapping := sb.CreatePushMappingOutOfBand(science, checkoutAdmin, "ACTIVE")
+	sb.BackdateOutOfBand(2 * time.Hour)
+	// Recent, but not what the configurations say.
+	sb.AssignGroupOutOfBand(platform, 1)
+	inactive := sb.CreatePushMappingOutOfBand(platform, checkoutMember, "INACTIVE")
+	elsewhere := sb.CreatePushMappingOutOfBand(eng, webAdmin, "ACTIVE")
+	before := fmt.Sprint(sb.AppUsers(), sb.AppGroups(), sb.PushMappings())
+	sb.ResetRequests()
+
+	oldAge := "too long ago to be left behind by an interrupted apply"
+	importCmd := func(kind, id string) string { return "terraform import statsigokta_" + kind + ".<name> " + id }
+	steps := []struct {
+		config string
+		want   []string // in this order, as the CLI wraps them
+	}{
+		{fmt.Sprintf("resource \"statsigokta_user_assignment\" \"bob\" {\n  user_id = %q\n}", bob),
+			[]string{oldAge, importCmd("user_assignment", bob)}},
+		{fmt.Sprintf("resource \"statsigokta_group_assignment\" \"eng\" {\n  group_id = %q\n  priority = 3\n}", eng),
+			[]string{oldAge, importCmd("group_assignment", eng)}},
+		{fmt.Sprintf("resource \"statsigokta_group_assignment\" \"platform\" {\n  group_id = %q\n  priority = 2\n}", platform),
+			[]string{"its priority is 1, and the configuration says 2", importCmd("group_assignment", platform)}},
+		{fmt.Sprintf("resource \"statsigokta_group_push\" \"science\" {\n  source_group_id = %q\n  target_group_id = %q\n}", science, checkoutAdmin),
+			[]string{"adopts only a link made moments ago", oldAge, importCmd("group_push", oldMapping)}},
+		{fmt.Sprintf("resource \"statsigokta_group_push\" \"platform\" {\n  source_group_id = %q\n  target_group_id = %q\n  status = \"ACTIVE\"\n}", platform, checkoutMember),
+			[]string{"its status is INACTIVE, and the configuration says ACTIVE", importCmd("group_push", inactive)}},
+		{fmt.Sprintf("resource \"statsigokta_group_push\" \"eng\" {\n  source_group_id = %q\n  target_group_id = %q\n}", eng, checkoutAdmin),
+			[]string{"already pushed by group push mapping " + elsewhere, importCmd("group_push", elsewhere)}},
+	}
+	var testSteps []resource.TestStep
+	for _, s := range steps {
+		var parts []string
+		for _, w := range s.want {
+			parts = append(parts, strings.ReplaceAll(regexp.QuoteMeta(w), " ", `\s+`))
+		}
+		testSteps = append(testSteps, resource.TestStep{Config: providerConfig(sb) + s.config,
+			ExpectError: regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: testSteps})
+	if n := writeCalls(sb); n != 0 {
+		t.Errorf("refused adoptions made %d write calls, want 0", n)
+	}
+	if after := fmt.Sprint(sb.AppUsers(), sb.AppGroups(), sb.PushMappings()); after != before {
+		t.Errorf("Okta changed:\nbefore %s\nafter  %s", before, after)
+	}
 }

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -17,6 +18,11 @@ type Settings struct {
 	OtherRateLimitPerMinute *int    `json:"otherRateLimitPerMinute,omitempty"`
 	Latency                 *string `json:"latency,omitempty"`
 	ProvisioningDelay       *string `json:"provisioningDelay,omitempty"`
+	// TokenSharePercent and RateLimitReport: see Options (both are set
+	// together; a missing one keeps its value).
+	TokenSharePercent *int    `json:"tokenSharePercent,omitempty"`
+	RateLimitReport   *string `json:"rateLimitReport,omitempty"`
+	MaxInFlight       *int    `json:"maxInFlight,omitempty"`
 	// ResetRateLimits empties every bucket (new windows start).
 	ResetRateLimits bool `json:"resetRateLimits,omitempty"`
 }
@@ -61,6 +67,24 @@ func (s *Sandbox) ApplySettings(in Settings) error {
 	}
 	if in.OtherRateLimitPerMinute != nil {
 		s.SetOtherRateLimit(*in.OtherRateLimitPerMinute)
+	}
+	if in.RateLimitReport != nil && *in.RateLimitReport != "" && *in.RateLimitReport != ReportOrgBucket && *in.RateLimitReport != ReportTokenShare {
+		return fmt.Errorf("rateLimitReport %q: want %q or %q", *in.RateLimitReport, ReportOrgBucket, ReportTokenShare)
+	}
+	if in.TokenSharePercent != nil || in.RateLimitReport != nil {
+		s.mu.Lock()
+		share, report := s.opts.TokenSharePercent, s.opts.RateLimitReport
+		s.mu.Unlock()
+		if in.TokenSharePercent != nil {
+			share = *in.TokenSharePercent
+		}
+		if in.RateLimitReport != nil {
+			report = *in.RateLimitReport
+		}
+		s.SetTokenShare(share, report)
+	}
+	if in.MaxInFlight != nil {
+		s.SetMaxInFlight(*in.MaxInFlight)
 	}
 	if latency != nil {
 		s.SetLatency(*latency)

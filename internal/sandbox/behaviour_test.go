@@ -386,7 +386,7 @@ func nextLink(h httpHeader) string {
 type httpHeader interface{ Values(string) []string }
 
 func TestRateLimit(t *testing.T) {
-	e := newEnv(t, Options{AppsRateLimitPerMinute: 3})
+	e := newEnv(t, Options{AppsRateLimitPerMinute: 3, TokenSharePercent: 100})
 	for i := 0; i < 3; i++ {
 		r := e.okta("GET", e.appPath(""), nil)
 		wantStatus(t, r, 200)

@@ -14,7 +14,9 @@ import (
 type contractHarness struct {
 	*env
 	okta, scimV, consoleV *ContractValidator
-	seen                  map[string]bool // "METHOD pattern status" covered
+	// seen holds every "METHOD /spec/path/template" a call exercised, per
+	// validator; checkCoverage compares it with the spec's operations.
+	seen map[*ContractValidator]map[string]bool
 }
 
 func newContractHarness(t *testing.T, opts Options) *contractHarness {
@@ -27,7 +29,7 @@ func newContractHarness(t *testing.T, opts Options) *contractHarness {
 		}
 		return v
 	}
-	return &contractHarness{env: e, okta: load(OktaSpec), scimV: load(StatsigSCIMSpec), consoleV: load(StatsigConsoleSpec), seen: map[string]bool{}}
+	return &contractHarness{env: e, okta: load(OktaSpec), scimV: load(StatsigSCIMSpec), consoleV: load(StatsigConsoleSpec), seen: map[*ContractValidator]map[string]bool{}}
 }
 
 // call sends a request and validates it against the contract. reqValid says
@@ -60,6 +62,12 @@ func (h *contractHarness) call(v *ContractValidator, base, method, path string, 
 	if !reqValid && rerr == nil {
 		h.t.Errorf("%s %s: request unexpectedly conforms to the spec", method, path)
 	}
+	if in, err := v.input(req, raw); err == nil {
+		if h.seen[v] == nil {
+			h.seen[v] = map[string]bool{}
+		}
+		h.seen[v][method+" "+in.Route.Path] = true
+	}
 	res, err := h.http.Do(req)
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", method, path, err)
@@ -78,6 +86,34 @@ func (h *contractHarness) call(v *ContractValidator, base, method, path string, 
 func (h *contractHarness) o(method, path string, body any, reqValid bool, status int) resp {
 	h.t.Helper()
 	return h.call(h.okta, h.sb.OktaURL(), method, path, body, map[string]string{"Authorization": h.auth}, reqValid, status)
+}
+
+// checkCoverage fails for every operation of v's spec that no call exercised,
+// unless unused (may be nil) gives the reason the sandbox leaves it out.
+func (h *contractHarness) checkCoverage(v *ContractValidator, unused func(op string) string) {
+	h.t.Helper()
+	for _, path := range v.doc.Paths.InMatchingOrder() {
+		for method := range v.doc.Paths.Value(path).Operations() {
+			op := method + " " + path
+			why := ""
+			if unused != nil {
+				why = unused(op)
+			}
+			if !h.seen[v][op] && why == "" {
+				h.t.Errorf("contract coverage: %s is in the spec but no call exercised it", op)
+			}
+			if h.seen[v][op] && why != "" {
+				h.t.Errorf("contract coverage: %s is exercised but marked unused (%s)", op, why)
+			}
+		}
+	}
+}
+
+// consoleServed is the part of the Console API the sandbox emulates: what the
+// provider reads. The rest of the spec (writes, teams, custom roles) is not served.
+var consoleServed = map[string]bool{
+	"GET /console/v1/company": true, "GET /console/v1/project": true, "GET /console/v1/users": true,
+	"GET /console/v1/users/{email}": true, "GET /console/v1/roles": true,
 }
 
 func (h *contractHarness) s(method, path string, body any, reqValid bool, status int) resp {
@@ -235,6 +271,7 @@ func TestContractOkta(t *testing.T) {
 	if !saw500 {
 		t.Error("no injected 500")
 	}
+	h.checkCoverage(h.okta, nil)
 }
 
 func TestContractStatsig(t *testing.T) {
@@ -297,6 +334,13 @@ func TestContractStatsig(t *testing.T) {
 	} else if d := as[map[string]any](t, h.c("/console/v1/company", k, 200).obj(t)["data"]); d["companyName"] != "Web-App Platform" {
 		t.Fatalf("company %v", d)
 	}
+	h.checkCoverage(h.scimV, nil)
+	h.checkCoverage(h.consoleV, func(op string) string {
+		if !consoleServed[op] {
+			return "not emulated: the provider never calls it"
+		}
+		return ""
+	})
 }
 
 func (h *contractHarness) mustStatsigID(userName string) string {
@@ -326,5 +370,49 @@ func TestValidatingTransport(t *testing.T) {
 	e.okta("POST", e.appPath("/group-push/mappings"), map[string]any{"targetGroupId": "x"})
 	if len(vt.Errors()) == 0 {
 		t.Fatal("missing sourceGroupId not reported")
+	}
+}
+
+// TestContractRealTrafficOverrides pins each row of realTrafficOverrides (and
+// the schema facts of okta-api.md section 7) on synthetic answers, so the
+// check accepts what real Okta sends and still refuses what it does not.
+func TestContractRealTrafficOverrides(t *testing.T) {
+	v, err := NewContractValidator(SpecPath(OktaSpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	json := http.Header{"Content-Type": []string{"application/json"}}
+	mapping := `{"id":"gPm1","sourceGroupId":"00g1","targetGroupId":"00g2","status":"ACTIVE",` +
+		`"created":"2026-03-25T06:09:58Z","lastUpdated":"2026-03-25T06:09:58Z"}` // no lastPush, no errorSummary
+	appUser := `{"id":"00u1","scope":"USER","status":"ACTIVE","syncState":"DISABLED","externalId":null,` +
+		`"created":"2026-03-25T06:09:58.000Z","credentials":{"userName":"a@example.com"},"profile":{}}`
+	for _, c := range []struct {
+		name, method, path string
+		status             int
+		body               string
+		ok                 bool
+	}{
+		{"create mapping 200 (real)", "POST", "/api/v1/apps/0oa1/group-push/mappings", 200, mapping, true},
+		{"create mapping 201 (spec)", "POST", "/api/v1/apps/0oa1/group-push/mappings", 201, mapping, true},
+		{"create mapping 200, body off-schema", "POST", "/api/v1/apps/0oa1/group-push/mappings", 200, `{"status":"BROKEN"}`, false},
+		{"delete mapping 200 empty (real)", "DELETE", "/api/v1/apps/0oa1/group-push/mappings/gPm1?deleteTargetGroup=false", 200, "", true},
+		{"delete mapping 204 (spec)", "DELETE", "/api/v1/apps/0oa1/group-push/mappings/gPm1?deleteTargetGroup=false", 204, "", true},
+		{"delete mapping 200 with a body", "DELETE", "/api/v1/apps/0oa1/group-push/mappings/gPm1?deleteTargetGroup=false", 200, mapping, false},
+		{"delete app user 200 (no override)", "DELETE", "/api/v1/apps/0oa1/users/00u1", 200, "", false},
+		{"get mapping without lastPush", "GET", "/api/v1/apps/0oa1/group-push/mappings/gPm1", 200, mapping, true},
+		{"app user with externalId null", "GET", "/api/v1/apps/0oa1/users/00u1", 200, appUser, true},
+		{"app user with externalId 7", "GET", "/api/v1/apps/0oa1/users/00u1", 200, strings.Replace(appUser, "null", "7", 1), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequestWithContext(t.Context(), c.method, "http://okta.test"+c.path, nil)
+			req.Header.Set("Authorization", "SSWS x")
+			err := v.ValidateResponse(req, c.status, json, []byte(c.body))
+			if c.ok && err != nil {
+				t.Errorf("refused what real Okta sends: %v", err)
+			}
+			if !c.ok && err == nil {
+				t.Error("accepted")
+			}
+		})
 	}
 }

@@ -246,6 +246,7 @@ func (s *Sandbox) loadFixtureLocked(f *Fixture) error {
 		}
 	}
 	w.Domains = sortedKeys(domains)
+	w.addBuiltInGroups(now)
 	for _, fg := range f.Groups {
 		g := &groupRec{ID: fg.ID, Name: fg.Name, Description: fg.Description, Type: "OKTA_GROUP",
 			Created: now, LastUpdated: now, LastMembershipUpdated: now, Members: []string{}}

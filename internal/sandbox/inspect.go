@@ -450,6 +450,9 @@ func (s *Sandbox) CreateUserOutOfBand(login, firstName, lastName string) (id str
 		u := &userRec{ID: s.w.newID("00u", 17), Login: login, Email: login, FirstName: firstName, LastName: lastName,
 			Status: "ACTIVE", Created: s.now()}
 		s.w.Users[u.ID] = u
+		if g := s.w.everyone(); g != nil {
+			s.addMemberLocked(g, u.ID, s.now())
+		}
 		id = u.ID
 	})
 	return

@@ -179,7 +179,8 @@ func (s *Sandbox) removeAppUserLocked(au *appUserRec, now time.Time) {
 func (s *Sandbox) assignGroupLocked(g *groupRec, priority int, profile map[string]any, now time.Time) *appGroupRec {
 	ag := s.w.AppGroups[g.ID]
 	if ag == nil {
-		ag = &appGroupRec{GroupID: g.ID, Profile: map[string]any{}}
+		s.w.Counter++
+		ag = &appGroupRec{GroupID: g.ID, Profile: map[string]any{}, Assigned: s.w.Counter}
 		s.w.AppGroups[g.ID] = ag
 	}
 	ag.Priority = priority

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -403,7 +404,7 @@ func (s *Sandbox) appGroupJSON(ag *appGroupRec, expandGroup bool) map[string]any
 }
 
 func (s *Sandbox) listAppGroups(w http.ResponseWriter, r *http.Request) {
-	limit, err := parseLimit(r, 20, 20, 200)
+	limit, err := parseLimit(r, defaultLimitAppGroups, 20, 200)
 	if err != nil {
 		oktaValidation(w, "limit", err.Error())
 		return
@@ -419,7 +420,12 @@ func (s *Sandbox) listAppGroups(w http.ResponseWriter, r *http.Request) {
 		}
 		ids = append(ids, id)
 	}
-	page, next := paginate(ids, r.URL.Query().Get("after"), limit)
+	// Priority, then creation order, as recorded traffic lists them (not by id).
+	slices.SortFunc(ids, func(a, b string) int {
+		x, y := s.w.AppGroups[a], s.w.AppGroups[b]
+		return cmp.Or(cmp.Compare(x.Priority, y.Priority), cmp.Compare(x.Assigned, y.Assigned), strings.Compare(a, b))
+	})
+	page, next := paginateOrdered(ids, r.URL.Query().Get("after"), limit)
 	expand := r.URL.Query().Get("expand") == "group"
 	out := make([]map[string]any, 0, len(page))
 	for _, id := range page {

@@ -100,25 +100,66 @@ func paginate(ids []string, after string, limit int) (page []string, next string
 	return page, next
 }
 
-// setLinks writes Okta's Link headers: rel="self" and, when more results
-// exist, rel="next" with the opaque after cursor.
+// setLinks writes Okta's Link headers as recorded real traffic shows them
+// (okta-api.md section 7): rel="self" normalised (the limit first, the
+// default one when the request gave none; sourceGroupId dropped) and, when
+// more results exist, rel="next" with the opaque after cursor and spaces
+// encoded as "+" (search=profile.lastName+eq+%22Smith%22).
 func (s *Sandbox) setLinks(w http.ResponseWriter, r *http.Request, next string) {
-	self := s.oktaURL + r.URL.Path
-	if r.URL.RawQuery != "" {
-		self += "?" + r.URL.RawQuery
-	}
-	w.Header().Add("Link", fmt.Sprintf("<%s>; rel=\"self\"", self))
+	w.Header().Add("Link", fmt.Sprintf("<%s%s?%s>; rel=\"self\"", s.oktaURL, r.URL.Path, selfQuery(r)))
 	if next != "" {
 		q := r.URL.Query()
 		q.Set("after", next)
-		w.Header().Add("Link", fmt.Sprintf("<%s%s?%s>; rel=\"next\"", s.oktaURL, r.URL.Path, encodeQuery(q)))
+		w.Header().Add("Link", fmt.Sprintf("<%s%s?%s>; rel=\"next\"", s.oktaURL, r.URL.Path, q.Encode()))
 	}
 }
 
-// encodeQuery encodes like url.Values.Encode but with %20 for spaces, which
-// is what Okta emits in its links.
-func encodeQuery(q url.Values) string {
-	return strings.ReplaceAll(q.Encode(), "+", "%20")
+// selfQuery is the normalised query of a self link: limit first, then the
+// other parameters in the order the request sent them, without sourceGroupId.
+func selfQuery(r *http.Request) string {
+	limit := r.URL.Query().Get("limit")
+	if limit == "" {
+		limit = strconv.Itoa(defaultListLimit(r.URL.Path))
+	}
+	parts := []string{"limit=" + url.QueryEscape(limit)}
+	for _, kv := range strings.Split(r.URL.RawQuery, "&") {
+		key, _, _ := strings.Cut(kv, "=")
+		if kv == "" || key == "limit" || key == "sourceGroupId" {
+			continue
+		}
+		parts = append(parts, kv)
+	}
+	return strings.Join(parts, "&")
+}
+
+// Default page sizes of the lists (each handler passes its own to parseLimit).
+const (
+	defaultLimitAppUsers    = 50
+	defaultLimitAppGroups   = 20
+	defaultLimitMappings    = 100
+	defaultLimitGroups      = 10000
+	defaultLimitGroupPrefix = 300 // groups?q=
+	defaultLimitGroupUsers  = 1000
+	defaultLimitUsers       = 200
+)
+
+// defaultListLimit is the page size a list answers with when the request
+// gives no limit, as its self link shows it.
+func defaultListLimit(path string) int {
+	rest, inApp := strings.CutPrefix(path, "/api/v1/apps/")
+	switch {
+	case inApp && strings.HasSuffix(rest, "/group-push/mappings"):
+		return defaultLimitMappings
+	case inApp && strings.HasSuffix(rest, "/users"):
+		return defaultLimitAppUsers
+	case inApp && strings.HasSuffix(rest, "/groups"):
+		return defaultLimitAppGroups
+	case path == "/api/v1/groups":
+		return defaultLimitGroups
+	case strings.HasPrefix(path, "/api/v1/groups/"):
+		return defaultLimitGroupUsers
+	}
+	return defaultLimitUsers
 }
 
 func decodeBody(r *http.Request, v any) error {

@@ -11,10 +11,8 @@ import (
 
 func (s *Sandbox) groupJSON(g *groupRec, stats, app bool) map[string]any {
 	base := s.oktaURL + "/api/v1/groups/" + g.ID
-	profile := map[string]any{"name": g.Name}
-	if g.Description != "" {
-		profile["description"] = g.Description
-	}
+	// Real Okta sends description "" when a group has none.
+	profile := map[string]any{"name": g.Name, "description": g.Description}
 	links := map[string]any{
 		"logo": []map[string]any{
 			{"name": "medium", "href": s.oktaURL + "/img/logos/groups/okta-medium.png", "type": "image/png"},
@@ -152,9 +150,9 @@ func invalidSearch(w http.ResponseWriter, err error) {
 func (s *Sandbox) listGroups(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	search, filter, prefix := q.Get("search"), q.Get("filter"), q.Get("q")
-	def := 10000
+	def := defaultLimitGroups
 	if prefix != "" {
-		def = 300
+		def = defaultLimitGroupPrefix
 	}
 	limit, err := parseLimit(r, def, 1, 10000)
 	if err != nil {
@@ -221,15 +219,16 @@ func (s *Sandbox) listGroups(w http.ResponseWriter, r *http.Request) {
 		slices.Reverse(ids)
 	}
 	page, next := paginateOrdered(ids, q.Get("after"), limit)
-	if prefix != "" {
-		next = "" // "Paging and searching are currently mutually exclusive" for q
-	}
 	out := make([]map[string]any, 0, len(page))
 	for _, id := range page {
 		out = append(out, s.groupJSON(s.w.Groups[id], slices.Contains(expand, "stats"), slices.Contains(expand, "app")))
 	}
 	s.mu.Unlock()
-	s.setLinks(w, r, next)
+	// q pages nothing ("Paging and searching are currently mutually
+	// exclusive"), and real Okta sends no Link header at all for it.
+	if prefix == "" {
+		s.setLinks(w, r, next)
+	}
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -269,7 +268,7 @@ func (s *Sandbox) getGroup(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sandbox) listGroupUsers(w http.ResponseWriter, r *http.Request) {
-	limit, err := parseLimit(r, 1000, 1, 10000)
+	limit, err := parseLimit(r, defaultLimitGroupUsers, 1, 10000)
 	if err != nil {
 		oktaValidation(w, "limit", err.Error())
 		return
@@ -327,7 +326,7 @@ func userSearchRules(caseSensitive bool) searchRules {
 
 func (s *Sandbox) listUsers(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, err := parseLimit(r, 200, 1, 200)
+	limit, err := parseLimit(r, defaultLimitUsers, 1, 200)
 	if err != nil {
 		oktaValidation(w, "limit", err.Error())
 		return

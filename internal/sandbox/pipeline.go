@@ -33,6 +33,8 @@ func principalFrom(r *http.Request) *principal {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	keep   bool // keep a copy of the body (writes: the request log reads its id)
+	body   []byte
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -46,17 +48,43 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
+	if w.keep {
+		w.body = append(w.body, b...)
+	}
 	return w.ResponseWriter.Write(b)
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// discardWriter runs a handler whose response will never be delivered.
-type discardWriter struct{ h http.Header }
+// discardWriter runs a handler whose response will never be delivered; it
+// keeps status and body for the request log.
+type discardWriter struct {
+	h      http.Header
+	status int
+	body   []byte
+}
 
-func (d *discardWriter) Header() http.Header         { return d.h }
-func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (d *discardWriter) WriteHeader(int)             {}
+func (d *discardWriter) Header() http.Header { return d.h }
+func (d *discardWriter) Write(b []byte) (int, error) {
+	if d.status == 0 {
+		d.status = http.StatusOK
+	}
+	d.body = append(d.body, b...)
+	return len(b), nil
+}
+func (d *discardWriter) WriteHeader(code int) {
+	if d.status == 0 {
+		d.status = code
+	}
+}
+
+// applyLost runs a write whose answer is lost (an injected 5xx or reset
+// after the backend applied it) and notes in rec what it did.
+func applyLost(mux http.Handler, r *http.Request, rec *Request) {
+	d := &discardWriter{h: http.Header{}}
+	mux.ServeHTTP(d, r)
+	rec.noteWrite(r, d.status, d.body)
+}
 
 func bucketFor(service, path string) string {
 	if service == "statsig" {
@@ -99,21 +127,39 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 		bucket := bucketFor(service, r.URL.Path)
 		rec := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
 			Bucket: bucket, Service: service, Time: s.now()}
-		sw := &statusWriter{ResponseWriter: w}
+		write := r.Method != http.MethodGet && r.Method != http.MethodHead
+		sw := &statusWriter{ResponseWriter: w, keep: write}
+		if write {
+			rec.Body = readBody(r)
+		}
 		recorded := false
 		defer func() {
 			if recorded {
 				return
 			}
-			rec.Status = sw.status
+			rec.Status, rec.Done = sw.status, s.now()
 			if rec.Status == 0 && rec.Fault != "reset" {
 				rec.Status = http.StatusOK
+			}
+			if write && !rec.Applied { // (applyLost notes a write whose answer it lost)
+				rec.noteWrite(r, rec.Status, sw.body)
 			}
 			s.rec.add(rec)
 			if r.Method != http.MethodGet && sw.status > 0 && sw.status < 400 {
 				s.changed()
 			}
 		}()
+		if service == "okta" {
+			// Counted from arrival to answer, latency included.
+			if !s.rl.enter(s.maxInFlight()) {
+				// The headers of a concurrency 429 are UNCONFIRMED; none are sent.
+				rec.RateLimited = "concurrency"
+				sw.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
+				writeOktaError(sw, http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests.")
+				return
+			}
+			defer s.rl.leave()
+		}
 		if d := s.latency(); d > 0 {
 			time.Sleep(d)
 		}
@@ -124,9 +170,10 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 		}
 
 		if service == "okta" && bucket != "other" {
-			st := s.rl.take(bucket, s.bucketLimit(bucket), now)
+			st := s.rl.take(bucket, tokenOf(r), s.bucketPolicy(bucket), now)
 			setRateHeaders(sw.Header(), st)
-			if st.exceeded {
+			if st.exceeded != "" {
+				rec.RateLimited = st.exceeded
 				writeOktaError(sw, http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests.")
 				return
 			}
@@ -157,7 +204,7 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 			case "5xx":
 				if d.applyWrite && r.Method != http.MethodGet {
 					// The write reaches the backend; the answer is an error.
-					mux.ServeHTTP(&discardWriter{h: http.Header{}}, r.WithContext(context.WithValue(r.Context(), principalKey, p)))
+					applyLost(mux, r.WithContext(context.WithValue(r.Context(), principalKey, p)), &rec)
 					s.changed()
 				}
 				if d.status == http.StatusInternalServerError {
@@ -175,10 +222,11 @@ func (s *Sandbox) pipeline(service string, mux http.Handler) http.Handler {
 			case "reset":
 				if d.applyWrite && r.Method != http.MethodGet {
 					// The write reaches the backend, but the response is lost.
-					mux.ServeHTTP(&discardWriter{h: http.Header{}}, r.WithContext(context.WithValue(r.Context(), principalKey, p)))
+					applyLost(mux, r.WithContext(context.WithValue(r.Context(), principalKey, p)), &rec)
 				}
 				// Record before closing so the client never observes the reset first.
 				recorded = true
+				rec.Done = s.now()
 				s.rec.add(rec)
 				if d.applyWrite && r.Method != http.MethodGet {
 					s.changed()

@@ -3,10 +3,27 @@
 // Statsig SCIM and Console APIs. It follows the published contracts in
 // shared/openapi and the fact sheets in shared/reference.
 //
-// Choices made where the facts are unconfirmed (each also noted at the code):
-//   - E0000046 (unassigning a user an assigned group still grants access) is
-//     HTTP 403, for any app user with a group source, whatever its scope.
-//   - POST of an existing assignment is an upsert; a GROUP-scoped one becomes USER.
+// Where recorded real Okta traffic (okta-api.md section 7) and the spec
+// disagree, the sandbox answers as the recorded traffic shows, and the
+// contract check (contract.go, realTrafficOverrides) accepts it.
+//
+// Choices made where the facts are UNCONFIRMED in the fact sheet (each also
+// noted at the code):
+//   - UNCONFIRMED: E0000046 (unassigning a user an assigned group still grants
+//     access) is HTTP 403, for any app user with a group source, whatever its scope.
+//   - UNCONFIRMED: POST of an existing assignment is an upsert; a GROUP-scoped
+//     one becomes USER.
+//   - UNCONFIRMED: what X-Rate-Limit-Limit/-Remaining report when a token may
+//     use only its share (default 50 %) of an org bucket: Options.RateLimitReport
+//     picks the org bucket (default) or the token's share. The per-token
+//     window is the org bucket's window.
+//   - UNCONFIRMED: a 429 for more than MaxInFlight (75) requests in flight
+//     carries no X-Rate-Limit-* headers.
+//   - UNCONFIRMED: /api/v1/groups/{id}/users counts against the groups bucket.
+//   - UNCONFIRMED: the error code for DELETE of an ACTIVE mapping (400 E0000001
+//     here); whether Okta allows only one mapping per source group (it does here).
+//   - UNCONFIRMED, not emulated: app imports (no API triggers them; pending
+//     import rows never appear in the app user list here).
 //   - Group push: one mapping per source group and one per target group; only
 //     members assigned and PROVISIONED are pushed; when two mappings give the
 //     same user different roles in one project, the last push wins.
@@ -44,12 +61,19 @@ import (
 
 // Options configures a Sandbox.
 type Options struct {
-	Fixture                 *Fixture      // nil => DefaultFixture()
-	AppsRateLimitPerMinute  int           // shared bucket for all of /api/v1/apps/*; 0 => 100; <0 => unlimited
-	OtherRateLimitPerMinute int           // buckets for /api/v1/groups*, /api/v1/users*, /oauth2; 0 => 600; <0 => unlimited
-	ProvisioningDelay       time.Duration // assignment -> PROVISIONED (0 => immediate)
-	GroupSearchLag          time.Duration // new groups appear in /api/v1/groups?search only after this
-	MappingListLag          time.Duration // new push mappings appear in the LIST endpoint only after this
+	Fixture                 *Fixture // nil => DefaultFixture()
+	AppsRateLimitPerMinute  int      // shared bucket for all of /api/v1/apps/*; 0 => 100; <0 => unlimited
+	OtherRateLimitPerMinute int      // buckets for /api/v1/groups*, /api/v1/users*, /oauth2; 0 => 600; <0 => unlimited
+	// TokenSharePercent is the share of each org bucket one API token or
+	// service app may use (Okta's default 50); 0 => 50, 100 => all of it.
+	TokenSharePercent int
+	// RateLimitReport is what X-Rate-Limit-Limit/-Remaining report under a
+	// token share, UNCONFIRMED for real Okta: ReportOrgBucket ("" too) or ReportTokenShare.
+	RateLimitReport   string
+	MaxInFlight       int           // Okta requests in flight per org before 429s; 0 => 75; <0 => unlimited
+	ProvisioningDelay time.Duration // assignment -> PROVISIONED (0 => immediate)
+	GroupSearchLag    time.Duration // new groups appear in /api/v1/groups?search only after this
+	MappingListLag    time.Duration // new push mappings appear in the LIST endpoint only after this
 	// PushDelay is how long after a mapping is made (or set ACTIVE) Okta
 	// pushes it: only then do members reach the Statsig group and is
 	// lastPush set. 0 pushes at the next request, never in the answer.
@@ -277,6 +301,43 @@ func (s *Sandbox) SetOtherRateLimit(perMinute int) {
 		perMinute = 600
 	}
 	s.opts.OtherRateLimitPerMinute = perMinute
+}
+
+// SetTokenShare changes the per-token share of every bucket (0 => 50) and
+// what the rate-limit headers report (ReportOrgBucket or ReportTokenShare).
+func (s *Sandbox) SetTokenShare(percent int, report string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.TokenSharePercent, s.opts.RateLimitReport = percent, report
+}
+
+// SetMaxInFlight changes the org's limit on requests in flight (0 => 75; <0 unlimited).
+func (s *Sandbox) SetMaxInFlight(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.MaxInFlight = n
+}
+
+func (s *Sandbox) maxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.opts.MaxInFlight == 0 {
+		return DefaultMaxInFlight
+	}
+	return s.opts.MaxInFlight
+}
+
+func (s *Sandbox) bucketPolicy(bucket string) bucketPolicy {
+	p := bucketPolicy{limit: s.bucketLimit(bucket)}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p.sharePercent = s.opts.TokenSharePercent
+	if p.sharePercent <= 0 {
+		p.sharePercent = 50
+	}
+	p.sharePercent = min(p.sharePercent, 100)
+	p.report = s.opts.RateLimitReport
+	return p
 }
 
 func (s *Sandbox) bucketLimit(bucket string) int {

@@ -87,8 +87,11 @@ type appUserRec struct {
 }
 
 type appGroupRec struct {
-	GroupID     string         `json:"groupId"`
-	Priority    int            `json:"priority"`
+	GroupID  string `json:"groupId"`
+	Priority int    `json:"priority"`
+	// Assigned orders assignments of equal priority by creation, as Okta
+	// lists them (a world counter value: fixture groups share one timestamp).
+	Assigned    uint64         `json:"assigned"`
 	Profile     map[string]any `json:"profile"`
 	LastUpdated time.Time      `json:"lastUpdated"`
 }
@@ -392,4 +395,33 @@ func (s *Sandbox) deleteOktaGroupLocked(gid string, now time.Time) {
 		}
 	}
 	delete(w.Groups, gid)
+}
+
+// Every Okta org has these BUILT_IN groups (okta-api.md section 7): Everyone
+// holds every user; Okta Administrators is left empty here. Neither may be a
+// push source or target, which the provider must refuse itself.
+const (
+	groupEveryone           = "Everyone"
+	groupOktaAdministrators = "Okta Administrators"
+)
+
+func (w *world) addBuiltInGroups(now time.Time) {
+	for _, name := range []string{groupEveryone, groupOktaAdministrators} {
+		g := &groupRec{ID: w.newID("00g", 17), Name: name, Type: "BUILT_IN",
+			Created: now, LastUpdated: now, LastMembershipUpdated: now, Members: []string{}}
+		if name == groupEveryone {
+			g.Members = sortedKeys(w.Users)
+		}
+		w.Groups[g.ID] = g
+	}
+}
+
+// everyone is the BUILT_IN Everyone group (nil in a state saved before it existed).
+func (w *world) everyone() *groupRec {
+	for _, g := range w.Groups {
+		if g.Type == "BUILT_IN" && g.Name == groupEveryone {
+			return g
+		}
+	}
+	return nil
 }
