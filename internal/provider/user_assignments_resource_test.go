@@ -171,7 +171,11 @@ func TestAccUserAssignments_addChangeRemove(t *testing.T) {
 				}},
 				Check: resource.ComposeTestCheckFunc(
 					checkDirect(sb, map[string]string{"alice@example.com": "Member", "erin@example.com": ""}),
-					func(*terraform.State) error { expectWrites(t, sb, "DELETE bob@example.com"); sb.ResetRequests(); return nil },
+					func(*terraform.State) error {
+						expectWrites(t, sb, "DELETE bob@example.com")
+						sb.ResetRequests()
+						return nil
+					},
 				),
 			},
 		},
