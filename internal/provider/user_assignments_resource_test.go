@@ -336,10 +336,10 @@ func failWritesAfter(sb *sandbox.Sandbox, n int64) func() {
 	return func() { sb.SetOnChange(nil); sb.SetFaults(sandbox.Faults{}) }
 }
 
-func noRetryConfig(sb *sandbox.Sandbox, users map[string]string) string {
+func fewRetriesConfig(sb *sandbox.Sandbox, users map[string]string) string {
 	return strings.Replace(setConfig(sb, "wait_for_provisioning = false", users),
 		`provider "statsigokta" {`, `provider "statsigokta" {
-  max_retries = 0`, 1)
+  max_retries = 1`, 1)
 }
 
 // A create and an update that fail part-way record exactly what was
@@ -355,7 +355,7 @@ func TestAccUserAssignments_partialFailure(t *testing.T) {
 			{
 				// The create assigns alice, then Okta fails.
 				PreConfig: func() { stop = failWritesAfter(sb, 1) },
-				Config:    noRetryConfig(sb, three),
+				Config:    fewRetriesConfig(sb, three),
 				Check: func(*terraform.State) error {
 					stop()
 					if got := directLogins(sb); len(got) != 1 || got["alice@example.com"] != "" {
@@ -371,7 +371,7 @@ func TestAccUserAssignments_partialFailure(t *testing.T) {
 			},
 			{
 				// Not tainted: an update that assigns only bob and erin.
-				Config: noRetryConfig(sb, three),
+				Config: fewRetriesConfig(sb, three),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(setAddr, plancheck.ResourceActionUpdate),
 					plannedUnassignments(),
@@ -385,12 +385,12 @@ func TestAccUserAssignments_partialFailure(t *testing.T) {
 				// An update that removes bob and erin and sets alice's role
 				// fails after the first write.
 				PreConfig:   func() { stop = failWritesAfter(sb, 1); sb.ResetRequests() },
-				Config:      noRetryConfig(sb, map[string]string{"alice@example.com": "Admin"}),
+				Config:      fewRetriesConfig(sb, map[string]string{"alice@example.com": "Admin"}),
 				ExpectError: regexp.MustCompile(`planned changes were not applied`),
 			},
 			{
 				PreConfig: func() { stop(); sb.ResetRequests() },
-				Config:    noRetryConfig(sb, map[string]string{"alice@example.com": "Admin"}),
+				Config:    fewRetriesConfig(sb, map[string]string{"alice@example.com": "Admin"}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(setAddr, plancheck.ResourceActionUpdate),
 					plannedUnassignments("erin@example.com"),
