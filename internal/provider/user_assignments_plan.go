@@ -216,7 +216,7 @@ func diffSet(baseline, planned map[string]setUser) setChanges {
 		}
 	}
 	for _, name := range sortedKeys(baseline) {
-		if !plannedIDs[baseline[name].UserID.ValueString()] {
+		if b := baseline[name]; !plannedIDs[b.UserID.ValueString()] && b.Status.ValueString() != notAssigned {
 			c.unassign = append(c.unassign, name)
 		}
 	}
