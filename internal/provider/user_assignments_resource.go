@@ -32,6 +32,10 @@ var (
 
 const defaultMaxUnassignments = 10
 
+// declaredUserSet is the app's set of direct assignments: two sets of one
+// app would each remove the other's users.
+const declaredUserSet objectKind = "set of direct assignments of app"
+
 // NewUserAssignmentsResource manages the complete set of the app's direct
 // assignments as one resource.
 func NewUserAssignmentsResource() resource.Resource { return &userAssignmentsResource{} }
@@ -262,6 +266,9 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 	}
 
+	if err := r.data.declared.claim(declaredUserSet, r.data.appID, "a statsigokta_user_assignments"); err != nil {
+		resp.Diagnostics.AddError("Two sets of user assignments for one app", err.Error())
+	}
 	declared := make(map[string]bool, len(ids))
 	for _, key := range keys {
 		declared[ids[key]] = true

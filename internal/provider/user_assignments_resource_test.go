@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -437,5 +438,65 @@ resource "statsigokta_user_assignment" "alice" {
 				PlanOnly: true,
 			},
 		},
+	})
+}
+
+// Two sets for one app (each would remove the other's users) are a
+// plan-time error, as is a user named in both, with zero writes.
+func TestAccUserAssignments_twoSetsConflict(t *testing.T) {
+	sb := groupOnlySandbox(t)
+	config := setConfig(sb, "", map[string]string{"alice@example.com": ""}) + `
+resource "statsigokta_user_assignments" "more" {
+  users = { "alice@example.com" = {}, "bob@example.com" = {} }
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)declared by two resources.*statsigokta_user_assignments`),
+			},
+			{
+				PreConfig: func() {
+					if n := writeCalls(sb); n != 0 {
+						t.Fatalf("%d writes after the refused plan", n)
+					}
+				},
+				Config:   providerConfig(sb),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// The provisioning wait polls the app's user listing for everyone at once:
+// no GET per user, however many are assigned.
+func TestAccUserAssignments_waitIsBatched(t *testing.T) {
+	f := &sandbox.Fixture{App: sandbox.FixtureApp{Label: "Statsig"}}
+	users := map[string]string{}
+	for i := 0; i < 30; i++ {
+		login := fmt.Sprintf("p%02d@example.com", i)
+		f.Users = append(f.Users, sandbox.FixtureUser{Login: login, FirstName: "P", LastName: fmt.Sprint(i)})
+		users[login] = ""
+	}
+	sb := newTestSandbox(t, sandbox.Options{Fixture: f, ProvisioningDelay: 2 * time.Second})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: setConfig(sb, "max_unassignments = 30", users),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(setAddr, tfjsonpath.New("users").AtMapKey("p29@example.com").AtMapKey("status"), knownvalue.StringExact("PROVISIONED")),
+			},
+			Check: func(*terraform.State) error {
+				perUser := sb.CountRequests(func(r sandbox.Request) bool {
+					return r.Method == "GET" && strings.HasPrefix(r.Path, "/api/v1/apps/"+sb.AppID()+"/users/")
+				})
+				if perUser != 0 {
+					return fmt.Errorf("%d GETs of single app users while waiting", perUser)
+				}
+				return nil
+			},
+		}},
 	})
 }
