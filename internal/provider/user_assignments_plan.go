@@ -190,8 +190,6 @@ type setChanges struct {
 	unassign      []string
 }
 
-func (c setChanges) empty() bool { return len(c.assign)+len(c.roles)+len(c.unassign) == 0 }
-
 // diffSet compares a baseline (the prior state, or on create the app's
 // direct assignments) with the planned users. Users are compared by id, so
 // renaming a key (login to id) changes nothing in Okta. A planned org_role

@@ -43,7 +43,7 @@ resource "statsigokta_user_assignments" "all" {
 
 // setWrites lists the recorded Okta writes as "METHOD login" (the user the
 // path names, or "assign" for the POST that names none), sorted.
-func setWrites(t *testing.T, sb *sandbox.Sandbox) []string {
+func setWrites(sb *sandbox.Sandbox) []string {
 	byID := map[string]string{}
 	for _, u := range sb.Users() {
 		byID[u.ID] = u.Login
@@ -67,7 +67,7 @@ func setWrites(t *testing.T, sb *sandbox.Sandbox) []string {
 func expectWrites(t *testing.T, sb *sandbox.Sandbox, want ...string) {
 	t.Helper()
 	sort.Strings(want)
-	if got := setWrites(t, sb); strings.Join(got, ",") != strings.Join(want, ",") {
+	if got := setWrites(sb); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("Okta writes: got %q, want %q", got, want)
 	}
 }
@@ -195,7 +195,7 @@ func TestAccUserAssignments_guard(t *testing.T) {
 	sb := groupOnlySandbox(t)
 	three := map[string]string{"alice@example.com": "", "bob@example.com": "", "erin@example.com": ""}
 	noWrites := func() {
-		if got := setWrites(t, sb); len(got) != 0 {
+		if got := setWrites(sb); len(got) != 0 {
 			t.Fatalf("writes after a refused plan: %q", got)
 		}
 	}
@@ -263,7 +263,7 @@ resource "statsigokta_user_assignments" "all" {
 			},
 			{
 				PreConfig: func() {
-					if got := setWrites(t, sb); len(got) != 0 {
+					if got := setWrites(sb); len(got) != 0 {
 						t.Fatalf("writes after the refused apply: %q", got)
 					}
 				},
@@ -304,7 +304,7 @@ func TestAccUserAssignments_importAdopts(t *testing.T) {
 						a["users.bob@example.com.user_id"] != userID(t, sb, "bob@example.com") || a["group_only_count"] != "2" {
 						return fmt.Errorf("imported state: %v", a)
 					}
-					if got := setWrites(t, sb); len(got) != 0 {
+					if got := setWrites(sb); len(got) != 0 {
 						return fmt.Errorf("writes during import: %q", got)
 					}
 					return nil
