@@ -500,3 +500,78 @@ func TestAccUserAssignments_waitIsBatched(t *testing.T) {
 		}},
 	})
 }
+
+// 2,000 users in one resource: after an import (zero writes), a plan with
+// nothing to do lists the app's users in ceil(2000/500) = 4 calls per
+// listing and looks up no user.
+func TestAccUserAssignments_twoThousandUsers(t *testing.T) {
+	const n = 2000
+	f := &sandbox.Fixture{App: sandbox.FixtureApp{Label: "Statsig"}}
+	users := map[string]string{}
+	for i := 0; i < n; i++ {
+		login := fmt.Sprintf("user%04d@example.com", i)
+		f.Users = append(f.Users, sandbox.FixtureUser{Login: login, FirstName: "User", LastName: fmt.Sprint(i)})
+		users[login] = ""
+	}
+	sb := newTestSandbox(t, sandbox.Options{Fixture: f, AppsRateLimitPerMinute: -1, OtherRateLimitPerMinute: -1})
+	for _, u := range sb.Users() {
+		sb.AssignUserOutOfBand(u.ID, "USER")
+	}
+	config := setConfig(sb, "max_unassignments = 2000", users)
+	count := func(pred func(sandbox.Request) bool) int { return sb.CountRequests(pred) }
+	listings := func(r sandbox.Request) bool {
+		return r.Method == "GET" && r.Path == "/api/v1/apps/"+sb.AppID()+"/users"
+	}
+	lookups := func(r sandbox.Request) bool { return strings.HasPrefix(r.Path, "/api/v1/users") }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:          sb.ResetRequests,
+				Config:             config,
+				ResourceName:       setAddr,
+				ImportState:        true,
+				ImportStateId:      sb.AppID(),
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if states[0].Attributes["users.%"] != fmt.Sprint(n) || writeCalls(sb) != 0 {
+						return fmt.Errorf("imported %s users with %d writes", states[0].Attributes["users.%"], writeCalls(sb))
+					}
+					return nil
+				},
+			},
+			{
+				// Raising the guard from the imported default: no write.
+				Config: config,
+				Check: func(*terraform.State) error {
+					if got := writeCalls(sb); got != 0 {
+						return fmt.Errorf("%d writes", got)
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: sb.ResetRequests,
+				Config:    config,
+				PlanOnly:  true,
+			},
+			{
+				PreConfig: func() {
+					// PlanOnly runs one plan (refresh included) and one more
+					// refresh-free plan: one listing in all.
+					if got, want := count(listings), n/500; got != want {
+						t.Errorf("%d app user listing calls for the plan, want %d", got, want)
+					}
+					if got := count(lookups); got != 0 {
+						t.Errorf("%d user look-ups for a plan with nothing to resolve", got)
+					}
+					if got := writeCalls(sb); got != 0 {
+						t.Errorf("%d writes", got)
+					}
+				},
+				Config:   config,
+				PlanOnly: true,
+			},
+		},
+	})
+}
