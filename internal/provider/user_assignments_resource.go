@@ -248,6 +248,15 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		baseline = idx.directByName() // created over what Okta has: adopt or remove it
 	}
 	planned := plannedUsers(configured, ids, baseline)
+	if state == nil {
+		for key, u := range planned { // from the listing: known after apply (see below)
+			u.Status, u.SyncState = types.StringUnknown(), types.StringUnknown()
+			if configured[key].OrgRole.IsNull() {
+				u.OrgRole = types.StringUnknown()
+			}
+			planned[key] = u
+		}
+	}
 	changes := diffSet(baseline, planned)
 	limit := plan.MaxUnassignments.ValueInt64()
 	if plan.MaxUnassignments.IsUnknown() {
@@ -269,9 +278,7 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	if err := r.data.declared.claim(declaredUserSet, r.data.appID, "a statsigokta_user_assignments"); err != nil {
 		resp.Diagnostics.AddError("Two sets of user assignments for one app", err.Error())
 	}
-	declared := make(map[string]bool, len(ids))
 	for _, key := range keys {
-		declared[ids[key]] = true
 		if err := r.data.declared.claim(declaredUser, ids[key], setLabel(key)); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("users").AtMapKey(key), "User declared twice", err.Error())
 		}
@@ -291,10 +298,14 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		// empties it), so that a plan without refresh is not a change.
 		plan.PlannedUnassignments = state.PlannedUnassignments
 	}
-	if listed {
-		plan.setGroupOnly(ctx, idx.groupOnlyLogins(declared), &resp.Diagnostics)
-	} else {
+	// Values read from Okta at plan time must not be planned as known unless
+	// they come from state: Terraform plans again during apply, and a known
+	// value that changed meanwhile (a group member added) would fail the
+	// apply. The group-only users are as of the last refresh.
+	if state != nil {
 		plan.GroupOnlyUsers, plan.GroupOnlyCount = state.GroupOnlyUsers, state.GroupOnlyCount
+	} else {
+		plan.GroupOnlyUsers, plan.GroupOnlyCount = types.ListUnknown(types.StringType), types.Int64Unknown()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
