@@ -575,3 +575,20 @@ func TestAccUserAssignments_twoThousandUsers(t *testing.T) {
 		},
 	})
 }
+
+// Keys are kept as written: a login short name and a login in other case
+// resolve to the right users, and the next plan is empty (no churn).
+func TestAccUserAssignments_keysAsWritten(t *testing.T) {
+	sb := groupOnlySandbox(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: setConfig(sb, "", map[string]string{"alice": "", "BOB@Example.com": "Admin", userID(t, sb, "erin@example.com"): ""}),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(setAddr, tfjsonpath.New("users").AtMapKey("alice").AtMapKey("user_id"), knownvalue.StringExact(userID(t, sb, "alice@example.com"))),
+				statecheck.ExpectKnownValue(setAddr, tfjsonpath.New("users").AtMapKey("BOB@Example.com").AtMapKey("user_id"), knownvalue.StringExact(userID(t, sb, "bob@example.com"))),
+			},
+			Check: checkDirect(sb, map[string]string{"alice@example.com": "", "bob@example.com": "Admin", "erin@example.com": ""}),
+		}},
+	})
+}
