@@ -324,7 +324,10 @@ func (r *userAssignmentsResource) waitForSet(ctx context.Context, result map[str
 				e.Status, e.SyncState = types.StringValue(u.Status), stringOrNull(u.SyncState)
 				result[key] = e
 				switch {
-				case provisioned(u):
+				// The singular resource's test (on main since this branch:
+				// provisionedStatus); spelt out so that this file does not
+				// depend on a helper that moved.
+				case (u.Status == "PROVISIONED" || u.Status == "ACTIVE") && u.SyncState == "SYNCHRONIZED":
 				case u.SyncState == "ERROR":
 					failed = append(failed, key)
 				case u.SyncState == "DISABLED":
