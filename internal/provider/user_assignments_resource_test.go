@@ -411,7 +411,12 @@ func TestAccUserAssignments_partialFailure(t *testing.T) {
 // One user in the set and in a statsigokta_user_assignment is a plan-time
 // error naming both, with zero writes.
 func TestAccUserAssignments_conflictWithSingle(t *testing.T) {
-	if src, err := os.ReadFile("user_assignment_resource.go"); err != nil || !strings.Contains(string(src), "declaredUser") {
+	claims := false
+	for _, f := range []string{"user_assignment_resource.go", "user_assignment_plan.go"} {
+		src, err := os.ReadFile(f)
+		claims = claims || err == nil && strings.Contains(string(src), "claim(declaredUser")
+	}
+	if !claims {
 		t.Skip("statsigokta_user_assignment does not claim its user in the declarations registry yet (issue 11, another branch); " +
 			"only a claim on both sides makes the conflict visible whichever is planned first")
 	}
