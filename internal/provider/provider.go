@@ -238,6 +238,7 @@ func (p *statsigOktaProvider) Configure(ctx context.Context, req provider.Config
 func (p *statsigOktaProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewUserAssignmentResource,
+		NewUserAssignmentsResource,
 		NewGroupAssignmentResource,
 		NewGroupPushResource,
 	}

@@ -1,0 +1,4 @@
+import {
+  to = statsigokta_user_assignments.all
+  id = "0oa1abcdefghijklmno2" # the app id
+}

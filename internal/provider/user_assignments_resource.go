@@ -1,0 +1,606 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*userAssignmentsResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*userAssignmentsResource)(nil)
+	_ resource.ResourceWithImportState = (*userAssignmentsResource)(nil)
+)
+
+const defaultMaxUnassignments = 10
+
+// declaredUserSet is the app's set of direct assignments: two sets of one
+// app would each remove the other's users.
+const declaredUserSet objectKind = "set of direct assignments of app"
+
+// NewUserAssignmentsResource manages the complete set of the app's direct
+// assignments as one resource.
+func NewUserAssignmentsResource() resource.Resource { return &userAssignmentsResource{} }
+
+type userAssignmentsResource struct {
+	data *providerData
+}
+
+type userAssignmentsModel struct {
+	ID                   types.String   `tfsdk:"id"`
+	Users                types.Map      `tfsdk:"users"`
+	MaxUnassignments     types.Int64    `tfsdk:"max_unassignments"`
+	WaitForProvisioning  types.Bool     `tfsdk:"wait_for_provisioning"`
+	PlannedUnassignments types.List     `tfsdk:"planned_unassignments"`
+	GroupOnlyUsers       types.List     `tfsdk:"group_only_users"`
+	GroupOnlyCount       types.Int64    `tfsdk:"group_only_count"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+}
+
+var setUserType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"org_role": types.StringType, "user_id": types.StringType, "status": types.StringType, "sync_state": types.StringType,
+}}
+
+func (r *userAssignmentsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user_assignments"
+}
+
+func (r *userAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The complete set of the Statsig app's direct (scope `USER`) assignments, as one " +
+			"authoritative resource: users missing from Okta are assigned, org roles that differ are changed, and " +
+			"direct assignments that are not in `users` are **removed**, each shown in the plan by login. Users who " +
+			"have Statsig only through a group are never touched. A plan that would unassign more than " +
+			"`max_unassignments` users is refused.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The app id (`0oa...`) the set belongs to.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"users": schema.MapNestedAttribute{
+				Required: true,
+				MarkdownDescription: "Every user who has the app directly, keyed by Okta login (or user id, `00u...`). " +
+					"Logins are resolved to ids at plan time. After a refresh, direct assignments made outside " +
+					"Terraform appear here keyed by login, so that the plan shows their removal.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"org_role": schema.StringAttribute{
+						Optional: true,
+						Computed: true,
+						MarkdownDescription: "Statsig organisation role: `Member`, `Admin` or `Owner` (at most one user). " +
+							"When not set, the role is left as Okta has it.",
+						Validators: []validator.String{stringvalidator.OneOf("Member", "Admin", "Owner")},
+					},
+					"user_id":    schema.StringAttribute{Computed: true, MarkdownDescription: "Okta user id."},
+					"status":     schema.StringAttribute{Computed: true, MarkdownDescription: "App user status in Okta, such as `PROVISIONED`."},
+					"sync_state": schema.StringAttribute{Computed: true, MarkdownDescription: "Okta's provisioning sync state, such as `SYNCHRONIZED`."},
+				}},
+			},
+			"max_unassignments": schema.Int64Attribute{
+				Optional: true,
+				Computed: true,
+				Default:  int64default.StaticInt64(defaultMaxUnassignments),
+				MarkdownDescription: "The most users one plan may unassign (by update or destroy); more is a plan-time " +
+					"error that lists them. Defaults to `10`.",
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"wait_for_provisioning": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: "Wait until Okta reports every newly assigned user provisioned in Statsig. " +
+					"Defaults to `true`.",
+			},
+			"planned_unassignments": schema.ListAttribute{
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "In a plan: the users (by login, or the key they had) that the apply unassigns. " +
+					"Empty after every refresh.",
+			},
+			"group_only_users": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Logins of the users who have Statsig only through a group assignment; this resource never touches them.",
+			},
+			"group_only_count": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "How many users have Statsig only through a group assignment.",
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true}),
+		},
+	}
+}
+
+func (r *userAssignmentsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (m *userAssignmentsModel) usersMap(ctx context.Context, diags *diag.Diagnostics) map[string]setUser {
+	out := map[string]setUser{}
+	if m.Users.IsNull() || m.Users.IsUnknown() {
+		return out
+	}
+	diags.Append(m.Users.ElementsAs(ctx, &out, false)...)
+	return out
+}
+
+func (m *userAssignmentsModel) setUsers(ctx context.Context, users map[string]setUser, diags *diag.Diagnostics) {
+	v, d := types.MapValueFrom(ctx, setUserType, users)
+	diags.Append(d...)
+	m.Users = v
+}
+
+func stringList(ctx context.Context, items []string, diags *diag.Diagnostics) types.List {
+	if items == nil {
+		items = []string{}
+	}
+	v, d := types.ListValueFrom(ctx, types.StringType, items)
+	diags.Append(d...)
+	return v
+}
+
+func (m *userAssignmentsModel) setGroupOnly(ctx context.Context, logins []string, diags *diag.Diagnostics) {
+	m.GroupOnlyUsers = stringList(ctx, logins, diags)
+	m.GroupOnlyCount = types.Int64Value(int64(len(logins)))
+}
+
+func setLabel(key string) string {
+	return fmt.Sprintf("users[%q] of a statsigokta_user_assignments", key)
+}
+
+// ModifyPlan resolves the keys to user ids, computes what the apply does,
+// refuses more unassignments than max_unassignments, and claims every user
+// in the per-walk registry, so that a statsigokta_user_assignment for one of
+// them is a plan-time error.
+func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	var state *userAssignmentsModel
+	if !req.State.Raw.IsNull() {
+		state = &userAssignmentsModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if req.Plan.Raw.IsNull() {
+		r.planDestroy(ctx, state, &resp.Diagnostics)
+		return
+	}
+	var config, plan userAssignmentsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state == nil {
+		if resp.Diagnostics.Append(r.data.checkApp(ctx)...); resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	plan.ID = types.StringValue(r.data.appID)
+	if config.Users.IsUnknown() {
+		// Known only during apply: plan no unassignment. Should the users then
+		// known need one, Terraform stops the apply before any write ("provider
+		// produced inconsistent final plan"), and the next plan shows it.
+		plan.PlannedUnassignments = stringList(ctx, nil, &resp.Diagnostics)
+		if state != nil {
+			plan.GroupOnlyUsers, plan.GroupOnlyCount = state.GroupOnlyUsers, state.GroupOnlyCount
+		}
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+
+	configured := config.usersMap(ctx, &resp.Diagnostics)
+	var prior map[string]setUser
+	if state != nil {
+		prior = state.usersMap(ctx, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	keys := sortedKeys(configured)
+	idx := indexAppUsers(nil)
+	listed := state == nil
+	for _, key := range keys {
+		if p, ok := prior[key]; !ok || p.Status.ValueString() == notAssigned {
+			listed = true // a key to resolve
+		}
+	}
+	if listed {
+		appUsers, err := r.data.listAppUsers(ctx)
+		if err != nil {
+			resp.Diagnostics.AddError(describeAPIError("Could not list the app's users", err))
+			return
+		}
+		idx = indexAppUsers(appUsers)
+	}
+	ids, diags := resolveKeys(ctx, r.data.okta, keys, prior, idx)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	roles := make(map[string]types.String, len(configured))
+	for key, u := range configured {
+		roles[key] = u.OrgRole
+	}
+	if resp.Diagnostics.Append(checkDistinct(keys, ids, roles)...); resp.Diagnostics.HasError() {
+		return
+	}
+
+	baseline := prior
+	if state == nil {
+		baseline = idx.directByName() // created over what Okta has: adopt or remove it
+	}
+	planned := plannedUsers(configured, ids, baseline)
+	if state == nil {
+		for key, u := range planned { // from the listing: known after apply (see below)
+			u.Status, u.SyncState = types.StringUnknown(), types.StringUnknown()
+			if configured[key].OrgRole.IsNull() {
+				u.OrgRole = types.StringUnknown()
+			}
+			planned[key] = u
+		}
+	}
+	changes := diffSet(baseline, planned)
+	limit := plan.MaxUnassignments.ValueInt64()
+	if plan.MaxUnassignments.IsUnknown() {
+		limit = 0
+	}
+	if int64(len(changes.unassign)) > limit {
+		summary, detail := guardError(changes.unassign, limit, false)
+		resp.Diagnostics.AddAttributeError(path.Root("users"), summary, detail)
+		return
+	}
+	for _, key := range changes.assign {
+		if idx.groupOnly[ids[key]] {
+			resp.Diagnostics.AddAttributeWarning(path.Root("users").AtMapKey(key), "User has Statsig through a group",
+				fmt.Sprintf("users[%q] already has the Statsig app through a group assignment. This apply adds a direct "+
+					"assignment, which this resource then manages; the group's access is left as it is.", key))
+		}
+	}
+
+	if err := r.data.declared.claim(declaredUserSet, r.data.appID, "a statsigokta_user_assignments"); err != nil {
+		resp.Diagnostics.AddError("Two sets of user assignments for one app", err.Error())
+	}
+	for _, key := range keys {
+		if err := r.data.declared.claim(declaredUser, ids[key], setLabel(key)); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("users").AtMapKey(key), "User declared twice", err.Error())
+		}
+	}
+	for _, name := range changes.unassign {
+		if err := r.data.declared.destroying(declaredUser, baseline[name].UserID.ValueString(), setLabel(name)); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("users"), "User declared twice", err.Error())
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.setUsers(ctx, planned, &resp.Diagnostics)
+	plan.PlannedUnassignments = stringList(ctx, changes.unassign, &resp.Diagnostics)
+	if len(changes.unassign) == 0 && state != nil && !state.PlannedUnassignments.IsNull() {
+		// Nothing to unassign: keep what the last apply recorded (a refresh
+		// empties it), so that a plan without refresh is not a change.
+		plan.PlannedUnassignments = state.PlannedUnassignments
+	}
+	// Values read from Okta at plan time must not be planned as known unless
+	// they come from state: Terraform plans again during apply, and a known
+	// value that changed meanwhile (a group member added) would fail the
+	// apply. The group-only users are as of the last refresh.
+	if state != nil {
+		plan.GroupOnlyUsers, plan.GroupOnlyCount = state.GroupOnlyUsers, state.GroupOnlyCount
+	} else {
+		plan.GroupOnlyUsers, plan.GroupOnlyCount = types.ListUnknown(types.StringType), types.Int64Unknown()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planDestroy applies the guard to a destroy, and records the users being
+// unassigned so that a new declaration of one of them conflicts.
+func (r *userAssignmentsResource) planDestroy(ctx context.Context, state *userAssignmentsModel, diags *diag.Diagnostics) {
+	if state == nil {
+		return
+	}
+	var names []string
+	for name, u := range state.usersMap(ctx, diags) {
+		if u.Status.ValueString() != notAssigned {
+			names = append(names, name)
+			if err := r.data.declared.destroying(declaredUser, u.UserID.ValueString(), setLabel(name)); err != nil {
+				diags.AddError("User declared twice", err.Error())
+			}
+		}
+	}
+	limit := state.MaxUnassignments.ValueInt64()
+	if state.MaxUnassignments.IsNull() {
+		limit = defaultMaxUnassignments
+	}
+	if int64(len(names)) > limit {
+		names = sortedKeys(sliceSet(names))
+		diags.AddError(guardError(names, limit, true))
+	}
+}
+
+func (r *userAssignmentsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan userAssignmentsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(r.data.checkApp(ctx)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.applySet(ctx, &plan, nil, plan.Timeouts.Create, &resp.Diagnostics)
+	if plan.Users.IsNull() {
+		return // nothing was applied: no state, so nothing is tainted
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *userAssignmentsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state userAssignmentsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	prior := state.usersMap(ctx, &resp.Diagnostics)
+	r.applySet(ctx, &plan, prior, plan.Timeouts.Update, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *userAssignmentsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state userAssignmentsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(r.data.checkApp(ctx)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	appUsers, err := r.data.listAppUsers(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError(describeAPIError("Could not list the app's users", err))
+		return
+	}
+	idx := indexAppUsers(appUsers)
+	prior := state.usersMap(ctx, &resp.Diagnostics)
+	current := make(map[string]setUser, len(idx.direct))
+	kept := make(map[string]bool, len(prior))
+	for name, p := range prior {
+		id := p.UserID.ValueString()
+		if u, ok := idx.direct[id]; ok && !kept[id] {
+			current[name] = u
+			kept[id] = true
+		}
+	}
+	for id, u := range idx.direct {
+		if !kept[id] {
+			current[idx.logins[id]] = u // assigned outside Terraform: the plan shows its removal
+		}
+	}
+	state.ID = types.StringValue(r.data.appID)
+	state.setUsers(ctx, current, &resp.Diagnostics)
+	state.PlannedUnassignments = stringList(ctx, nil, &resp.Diagnostics)
+	state.setGroupOnly(ctx, idx.groupOnlyLogins(nil), &resp.Diagnostics)
+	if state.MaxUnassignments.IsNull() {
+		state.MaxUnassignments = types.Int64Value(defaultMaxUnassignments) // after import
+	}
+	if state.WaitForProvisioning.IsNull() {
+		state.WaitForProvisioning = types.BoolValue(true)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *userAssignmentsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state userAssignmentsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	remaining := state.usersMap(ctx, &resp.Diagnostics)
+	var failures []string
+	for _, name := range sortedKeys(remaining) {
+		if remaining[name].Status.ValueString() != notAssigned {
+			if err := r.unassign(ctx, remaining[name].UserID.ValueString()); err != nil {
+				failures = append(failures, fmt.Sprintf("%s: %s", name, err))
+				continue
+			}
+		}
+		delete(remaining, name)
+	}
+	if len(failures) > 0 {
+		// Keep in state exactly the users still assigned.
+		state.setUsers(ctx, remaining, &resp.Diagnostics)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.AddError("Some users were not unassigned", strings.Join(failures, "\n"))
+	}
+}
+
+// ImportState adopts every current direct assignment of the app: the id is
+// the app id; Read fills in the users with no write.
+func (r *userAssignmentsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if r.data == nil {
+		resp.Diagnostics.AddError("Provider not configured", "Importing needs a configured provider.")
+		return
+	}
+	if req.ID != r.data.appID {
+		resp.Diagnostics.AddError("Cannot import the user assignments",
+			fmt.Sprintf("The import id is the id of the provider's Statsig app, %q; got %q.", r.data.appID, req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("users"), types.MapValueMust(setUserType, map[string]attr.Value{}))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("max_unassignments"), int64(defaultMaxUnassignments))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_provisioning"), true)...)
+}
+
+// applySet makes Okta hold the planned users. It acts only on what the plan
+// showed (planned_unassignments names every removal), skips writes that a
+// fresh listing shows are not needed, and leaves in plan.Users exactly what
+// holds in Okta afterwards as far as the writes tell. On a create that wrote
+// nothing and failed it sets plan.Users null: no state, so nothing tainted.
+func (r *userAssignmentsResource) applySet(ctx context.Context, plan *userAssignmentsModel, prior map[string]setUser,
+	timeoutOf func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics) {
+	creating := prior == nil
+	timeout, d := timeoutOf(ctx, defaultProvisioningTimeout)
+	if diags.Append(d...); diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	planned := plan.usersMap(ctx, diags)
+	var allowed []string
+	diags.Append(plan.PlannedUnassignments.ElementsAs(ctx, &allowed, false)...)
+	appUsers, err := r.data.okta.ListAppUsers(ctx, r.data.appID, okta.ListAppUsersOptions{ExpandUser: true})
+	if err != nil || diags.HasError() {
+		if err != nil {
+			diags.AddError(describeAPIError("Could not list the app's users", err))
+		}
+		if creating {
+			plan.Users = types.MapNull(setUserType)
+		}
+		return
+	}
+	idx := indexAppUsers(appUsers)
+	profiles := make(map[string]map[string]any, len(appUsers))
+	for i := range appUsers {
+		profiles[appUsers[i].ID] = appUsers[i].Profile
+	}
+	baseline := prior
+	if creating {
+		baseline = idx.directByName()
+	}
+	changes := diffSet(baseline, planned)
+	mayUnassign := sliceSet(allowed)
+	result := make(map[string]setUser, len(planned))
+	var failures []string
+	wrote := 0
+
+	for _, name := range changes.unassign {
+		was := baseline[name]
+		id := was.UserID.ValueString()
+		if _, direct := idx.direct[id]; !direct {
+			continue // already gone
+		}
+		if !mayUnassign[name] {
+			if !creating {
+				result[name] = was // not in the plan: left for the next plan to show
+			}
+			continue
+		}
+		if err := r.unassign(ctx, id); err != nil {
+			failures = append(failures, fmt.Sprintf("unassign %q: %s", name, err))
+			if !creating {
+				result[name] = was
+			}
+			continue
+		}
+		wrote++
+	}
+
+	var assigned []string
+	for _, key := range sortedKeys(planned) {
+		want := planned[key]
+		id := want.UserID.ValueString()
+		cur, direct := idx.direct[id]
+		needsRole := known(want.OrgRole) && want.OrgRole.ValueString() != cur.OrgRole.ValueString()
+		switch {
+		case direct && !needsRole:
+			result[key] = settle(want, cur)
+		case direct:
+			profile := make(map[string]any, len(profiles[id])+1)
+			for k, v := range profiles[id] {
+				profile[k] = v
+			}
+			profile[orgRoleProfileAttribute] = want.OrgRole.ValueString()
+			au, err := r.data.okta.UpdateAppUserProfile(ctx, r.data.appID, id, profile)
+			if err != nil {
+				failures = append(failures, fmt.Sprintf("set org_role of %q to %s: %s", key, want.OrgRole.ValueString(), errorDetail(err)))
+				if creating {
+					result[key] = settle(want, cur) // a create must match its plan; the next refresh shows the old role
+				} else {
+					result[key] = cur
+				}
+				continue
+			}
+			wrote++
+			result[key] = settle(want, setUserFromAppUser(au))
+		default:
+			request := okta.AppUserAssignRequest{ID: id, Scope: "USER"}
+			if known(want.OrgRole) {
+				request.Profile = map[string]any{orgRoleProfileAttribute: want.OrgRole.ValueString()}
+			}
+			au, err := (&userAssignmentResource{data: r.data}).assign(ctx, request)
+			if err != nil {
+				failures = append(failures, fmt.Sprintf("assign %q: %s", key, errorDetail(err)))
+				if creating {
+					// Read drops this entry, so the next plan assigns the user again.
+					result[key] = settle(want, setUser{OrgRole: types.StringNull(), UserID: want.UserID,
+						Status: types.StringValue(notAssigned), SyncState: types.StringNull()})
+				}
+				continue
+			}
+			wrote++
+			result[key] = settle(want, setUserFromAppUser(au))
+			assigned = append(assigned, key)
+		}
+	}
+
+	if plan.WaitForProvisioning.ValueBool() && len(assigned) > 0 {
+		r.waitForSet(ctx, result, assigned, diags)
+	}
+	plan.setUsers(ctx, result, diags)
+	if plan.GroupOnlyUsers.IsUnknown() || plan.GroupOnlyCount.IsUnknown() {
+		declared := make(map[string]bool, len(planned))
+		for _, u := range planned {
+			declared[u.UserID.ValueString()] = true
+		}
+		plan.setGroupOnly(ctx, idx.groupOnlyLogins(declared), diags)
+	}
+	if len(failures) == 0 {
+		return
+	}
+	summary := fmt.Sprintf("%d of the planned changes were not applied", len(failures))
+	detail := strings.Join(failures, "\n") + "\n\nThe state records what was applied; the next plan shows only what remains. " +
+		"Fix the cause and run apply again."
+	switch {
+	case creating && wrote == 0:
+		plan.Users = types.MapNull(setUserType)
+		diags.AddError(summary, detail)
+	case creating:
+		// An error here would taint the resource, and its replacement would
+		// unassign and reassign everyone; a warning keeps the state honest.
+		diags.AddWarning(summary, detail)
+	default:
+		diags.AddError(summary, detail)
+	}
+}
+
+func errorDetail(err error) string {
+	_, detail := describeAPIError("", err)
+	return detail
+}
+
+// unassign removes one direct assignment; one already gone counts as done.
+func (r *userAssignmentsResource) unassign(ctx context.Context, userID string) error {
+	err := r.data.okta.UnassignUserFromApp(ctx, r.data.appID, userID, false)
+	switch {
+	case err == nil || okta.IsNotFound(err):
+		return nil
+	case okta.HasErrorCode(err, "E0000046"):
+		return userMessagef("Okta refused because user %s keeps the app through a group assignment. Remove the user from "+
+			"that group, or remove the group's assignment, then apply again.", userID)
+	}
+	return userMessage(errorDetail(err))
+}
