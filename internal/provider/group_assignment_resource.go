@@ -166,6 +166,14 @@ func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.M
 				"statsigokta_group_push.", group.Profile.Name, group.ID))
 		return
 	}
+	if group.Type == okta.GroupTypeBuiltIn {
+		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Built-in group cannot be assigned",
+			fmt.Sprintf("%q (%s) is one of Okta's built-in groups (type BUILT_IN). Assigning it would give Statsig to "+
+				"everyone in it (for Everyone: every person in the Okta org, including everyone who joins later), which "+
+				"this provider does not do. Assign an Okta-managed group (type OKTA_GROUP) with the people who need "+
+				"Statsig instead.", group.Profile.Name, group.ID))
+		return
+	}
 	planExisting(ctx, r.data, r.existingCheck(plan), &resp.Diagnostics)
 	plan.ID = plan.GroupID
 	plan.GroupName = types.StringValue(group.Profile.Name)

@@ -60,7 +60,7 @@ resource "statsigokta_group_assignment" "eng" {
 func TestAccOktaGroupDataSource_refusals(t *testing.T) {
 	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
 	twin := sb.CreateGroupOutOfBand("Platform", "a second group of the same name")
-	everyone := sb.CreateBuiltInGroupOutOfBand("Everyone")
+	everyone := groupID(t, sb, "Everyone") // every org has it
 	appGroup := groupID(t, sb, "Statsig-Checkout-Admin")
 	for _, tc := range []struct {
 		name, group string

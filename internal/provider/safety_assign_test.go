@@ -117,6 +117,11 @@ resource "statsigokta_user_assignment" "members" {
 					"resource \"statsigokta_group_assignment\" \"b\" {\n  group_id = %q\n  priority = 1\n}\n", g, g)
 			},
 			summary: "One Okta object, one declaration", detail: []string{"group assignment", "is declared by two resources"}},
+		{name: "Everyone assigned, which would give Statsig to the whole org",
+			body: func(sb *sandbox.Sandbox) string {
+				return fmt.Sprintf("resource \"statsigokta_group_assignment\" \"a\" {\n  group_id = %q\n}\n", groupID(t, sb, "Everyone"))
+			},
+			summary: "Built-in group cannot be assigned", detail: []string{`"Everyone"`, "type BUILT_IN"}},
 		{name: "Owner given to a whole group",
 			body: func(sb *sandbox.Sandbox) string {
 				return fmt.Sprintf("resource \"statsigokta_group_assignment\" \"a\" {\n  group_id = %q\n  org_role = \"Owner\"\n}\n",
