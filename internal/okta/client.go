@@ -215,6 +215,9 @@ func (c *Client) GrantedScopes(ctx context.Context) (scopes []string, ok bool, e
 // attempt was applied, use the same budget.
 func (c *Client) MaxRetries() int { return c.maxRetries }
 
+// RequestTimeout is how long the client gives one attempt.
+func (c *Client) RequestTimeout() time.Duration { return c.requestTimeout }
+
 func parseOrgURL(raw string) (*url.URL, error) {
 	const field = "okta_org_url"
 	raw = strings.TrimSpace(raw)

@@ -117,14 +117,33 @@ func (r *userAssignmentResource) assign(ctx context.Context, request okta.AppUse
 			return nil, err
 		}
 		lastErr = err
-		if found, getErr := r.data.okta.GetAppUser(ctx, r.data.appID, request.ID); getErr == nil && found.Scope == "USER" {
-			return found, nil // the failed attempt was applied after all
+		if found := r.appliedAfterAll(ctx, request.ID); found != nil {
+			return found, nil
 		}
-		if err := sleepCtx(ctx, time.Duration(attempt+1)*time.Second); err != nil {
+		if ctx.Err() != nil {
 			return nil, lastErr
 		}
 	}
 	return nil, lastErr
+}
+
+// appliedAfterAll looks for the effect of a create whose answer was lost or
+// cut off. Okta may still be working on that attempt (a slow answer the
+// client gave up on), so one look is not enough: it keeps looking for as
+// long as the client gave the attempt, and only an assignment still absent
+// then lets the caller repeat the POST.
+func (r *userAssignmentResource) appliedAfterAll(ctx context.Context, userID string) *okta.AppUser {
+	lookCtx, cancel := context.WithTimeout(ctx, max(r.data.okta.RequestTimeout(), 2*time.Second))
+	defer cancel()
+	var found *okta.AppUser
+	_ = poll(lookCtx, defaultPoll, func() (bool, error) {
+		u, err := r.data.okta.GetAppUser(lookCtx, r.data.appID, userID)
+		if err == nil && u.Scope == "USER" {
+			found = u
+		}
+		return found != nil, nil
+	})
+	return found
 }
 
 // unassign removes the direct assignment. The plan refused a user whom a
