@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
@@ -327,7 +328,7 @@ func (r *userAssignmentsResource) waitForSet(ctx context.Context, result map[str
 				// The singular resource's test (on main since this branch:
 				// provisionedStatus); spelt out so that this file does not
 				// depend on a helper that moved.
-				case (u.Status == "PROVISIONED" || u.Status == "ACTIVE") && u.SyncState == "SYNCHRONIZED":
+				case provisionedStatus(u.Status, u.SyncState):
 				case u.SyncState == "ERROR":
 					failed = append(failed, key)
 				case u.SyncState == "DISABLED":
@@ -364,5 +365,180 @@ func (r *userAssignmentsResource) waitForSet(ctx context.Context, result map[str
 		diags.AddWarning("Provisioning in Statsig did not complete in time",
 			fmt.Sprintf("Still waiting for %s. The assignments exist and are in state with their real status. Raise "+
 				"timeouts, or set wait_for_provisioning = false.", strings.Join(sortedKeys(sliceSet(waiting)), ", ")))
+	}
+}
+
+// ModifyPlan resolves the keys to user ids, computes what the apply does,
+// refuses more unassignments than max_unassignments, and claims every user
+// in the per-walk registry, so that a statsigokta_user_assignment for one of
+// them is a plan-time error.
+func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	var state *userAssignmentsModel
+	if !req.State.Raw.IsNull() {
+		state = &userAssignmentsModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if req.Plan.Raw.IsNull() {
+		r.planDestroy(ctx, state, &resp.Diagnostics)
+		return
+	}
+	var config, plan userAssignmentsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state == nil {
+		if resp.Diagnostics.Append(r.data.checkApp(ctx)...); resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	plan.ID = types.StringValue(r.data.appID)
+	if config.Users.IsUnknown() {
+		// Known only during apply: plan no unassignment. Should the users then
+		// known need one, Terraform stops the apply before any write ("provider
+		// produced inconsistent final plan"), and the next plan shows it.
+		plan.PlannedUnassignments = stringList(ctx, nil, &resp.Diagnostics)
+		if state != nil {
+			plan.GroupOnlyUsers, plan.GroupOnlyCount = state.GroupOnlyUsers, state.GroupOnlyCount
+		}
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+
+	configured := config.usersMap(ctx, &resp.Diagnostics)
+	var prior map[string]setUser
+	if state != nil {
+		prior = state.usersMap(ctx, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	keys := sortedKeys(configured)
+	idx := indexAppUsers(nil)
+	listed := state == nil
+	for _, key := range keys {
+		if p, ok := prior[key]; !ok || p.Status.ValueString() == notAssigned {
+			listed = true // a key to resolve
+		}
+	}
+	if listed {
+		appUsers, err := r.data.listAppUsers(ctx)
+		if err != nil {
+			resp.Diagnostics.AddError(describeAPIError("Could not list the app's users", err))
+			return
+		}
+		idx = indexAppUsers(appUsers)
+	}
+	ids, diags := resolveKeys(ctx, r.data.okta, keys, prior, idx)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	roles := make(map[string]types.String, len(configured))
+	for key, u := range configured {
+		roles[key] = u.OrgRole
+	}
+	if resp.Diagnostics.Append(checkDistinct(keys, ids, roles)...); resp.Diagnostics.HasError() {
+		return
+	}
+
+	baseline := prior
+	if state == nil {
+		baseline = idx.directByName() // created over what Okta has: adopt or remove it
+	}
+	planned := plannedUsers(configured, ids, baseline)
+	if state == nil {
+		for key, u := range planned { // from the listing: known after apply (see below)
+			u.Status, u.SyncState = types.StringUnknown(), types.StringUnknown()
+			if configured[key].OrgRole.IsNull() {
+				u.OrgRole = types.StringUnknown()
+			}
+			planned[key] = u
+		}
+	}
+	changes := diffSet(baseline, planned)
+	limit := plan.MaxUnassignments.ValueInt64()
+	if plan.MaxUnassignments.IsUnknown() {
+		limit = 0
+	}
+	if int64(len(changes.unassign)) > limit {
+		summary, detail := guardError(changes.unassign, limit, false)
+		resp.Diagnostics.AddAttributeError(path.Root("users"), summary, detail)
+		return
+	}
+	for _, key := range changes.assign {
+		if idx.groupOnly[ids[key]] {
+			resp.Diagnostics.AddAttributeWarning(path.Root("users").AtMapKey(key), "User has Statsig through a group",
+				fmt.Sprintf("users[%q] already has the Statsig app through a group assignment. This apply adds a direct "+
+					"assignment, which this resource then manages; the group's access is left as it is.", key))
+		}
+	}
+
+	if err := r.data.declared.claim(declaredUserSet, r.data.appID, "a statsigokta_user_assignments"); err != nil {
+		resp.Diagnostics.AddError("Two sets of user assignments for one app", err.Error())
+	}
+	for _, key := range keys {
+		if err := r.data.declared.claim(declaredUser, ids[key], setLabel(key)); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("users").AtMapKey(key), "User declared twice", err.Error())
+		}
+		// One Owner across the set and the single resources.
+		if role := planned[key].OrgRole; known(role) && role.ValueString() == "Owner" {
+			if err := r.data.declared.claim(declaredOwner, "Owner", setLabel(key)); err != nil {
+				resp.Diagnostics.AddAttributeError(path.Root("users").AtMapKey(key), "One Okta object, one declaration", err.Error())
+			}
+		}
+	}
+	for _, name := range changes.unassign {
+		if err := r.data.declared.destroying(declaredUser, baseline[name].UserID.ValueString(), setLabel(name)); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("users"), "User declared twice", err.Error())
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.setUsers(ctx, planned, &resp.Diagnostics)
+	plan.PlannedUnassignments = stringList(ctx, changes.unassign, &resp.Diagnostics)
+	if len(changes.unassign) == 0 && state != nil && !state.PlannedUnassignments.IsNull() {
+		// Nothing to unassign: keep what the last apply recorded (a refresh
+		// empties it), so that a plan without refresh is not a change.
+		plan.PlannedUnassignments = state.PlannedUnassignments
+	}
+	// Values read from Okta at plan time must not be planned as known unless
+	// they come from state: Terraform plans again during apply, and a known
+	// value that changed meanwhile (a group member added) would fail the
+	// apply. The group-only users are as of the last refresh.
+	if state != nil {
+		plan.GroupOnlyUsers, plan.GroupOnlyCount = state.GroupOnlyUsers, state.GroupOnlyCount
+	} else {
+		plan.GroupOnlyUsers, plan.GroupOnlyCount = types.ListUnknown(types.StringType), types.Int64Unknown()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planDestroy applies the guard to a destroy, and records the users being
+// unassigned so that a new declaration of one of them conflicts.
+func (r *userAssignmentsResource) planDestroy(ctx context.Context, state *userAssignmentsModel, diags *diag.Diagnostics) {
+	if state == nil {
+		return
+	}
+	var names []string
+	for name, u := range state.usersMap(ctx, diags) {
+		if u.Status.ValueString() != notAssigned {
+			names = append(names, name)
+			if err := r.data.declared.destroying(declaredUser, u.UserID.ValueString(), setLabel(name)); err != nil {
+				diags.AddError("User declared twice", err.Error())
+			}
+		}
+	}
+	limit := state.MaxUnassignments.ValueInt64()
+	if state.MaxUnassignments.IsNull() {
+		limit = defaultMaxUnassignments
+	}
+	if int64(len(names)) > limit {
+		names = sortedKeys(sliceSet(names))
+		diags.AddError(guardError(names, limit, true))
 	}
 }
