@@ -43,7 +43,9 @@ func createKey(r sandbox.Request) (key string, ok bool) {
 // user by id or in the app user list; the mapping in the mapping list (for
 // that source, or unfiltered) or by id.
 func looksUp(r sandbox.Request, key string, mappingIDs map[string]bool) bool {
-	if r.Method != http.MethodGet || r.Service != "okta" || r.Status == http.StatusTooManyRequests || r.Status == 0 {
+	// Only an answer counts: a 429, a 5xx or a cut connection says nothing
+	// about whether the object is there.
+	if r.Method != http.MethodGet || r.Service != "okta" || (r.Status != http.StatusOK && r.Status != http.StatusNotFound) {
 		return false
 	}
 	if id, ok := strings.CutPrefix(key, "app user "); ok {

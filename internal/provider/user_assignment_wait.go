@@ -117,11 +117,12 @@ func (r *userAssignmentResource) assign(ctx context.Context, request okta.AppUse
 			return nil, err
 		}
 		lastErr = err
-		if found := r.appliedAfterAll(ctx, request.ID); found != nil {
+		found, lookErr := r.appliedAfterAll(ctx, request.ID)
+		if found != nil {
 			return found, nil
 		}
-		if ctx.Err() != nil {
-			return nil, lastErr
+		if lookErr != nil {
+			return nil, lastErr // no answer to say it is absent: never POST again on a guess
 		}
 	}
 	return nil, lastErr
@@ -129,22 +130,30 @@ func (r *userAssignmentResource) assign(ctx context.Context, request okta.AppUse
 
 // appliedAfterAll looks for the effect of a create whose answer was lost or
 // cut off. Okta may still be working on that attempt (a slow answer the
-// client gave up on), so one look is not enough: it keeps looking for as
-// long as the client gave the attempt, and only an assignment still absent
-// then lets the caller repeat the POST.
-func (r *userAssignmentResource) appliedAfterAll(ctx context.Context, userID string) *okta.AppUser {
-	lookCtx, cancel := context.WithTimeout(ctx, max(r.data.okta.RequestTimeout(), 2*time.Second))
-	defer cancel()
+// client gave up on), so one look is not enough: it keeps looking for twice
+// as long as the client gave the attempt (at least afterLostCreate), and
+// past that until Okta answers at all. It returns the assignment, or nil
+// when Okta said it is not there; an error when ctx ended first.
+func (r *userAssignmentResource) appliedAfterAll(ctx context.Context, userID string) (*okta.AppUser, error) {
+	deadline := time.Now().Add(max(2*r.data.okta.RequestTimeout(), afterLostCreate))
 	var found *okta.AppUser
-	_ = poll(lookCtx, defaultPoll, func() (bool, error) {
-		u, err := r.data.okta.GetAppUser(lookCtx, r.data.appID, userID)
-		if err == nil && u.Scope == "USER" {
+	err := poll(ctx, pollBackoff{first: 250 * time.Millisecond, max: time.Second}, func() (bool, error) {
+		u, err := r.data.okta.GetAppUser(ctx, r.data.appID, userID)
+		switch {
+		case err == nil && u.Scope == "USER":
 			found = u
+			return true, nil
+		case err == nil || okta.IsNotFound(err): // an answer: not there (yet)
+			return time.Now().After(deadline), nil
 		}
-		return found != nil, nil
+		return false, nil // no answer: look again
 	})
-	return found
+	return found, err
 }
+
+// afterLostCreate is the least time a lost create is looked for before the
+// provider concludes it was not applied.
+const afterLostCreate = 5 * time.Second
 
 // unassign removes the direct assignment. The plan refused a user whom a
 // group keeps assigned unless that group's assignment is destroyed in the

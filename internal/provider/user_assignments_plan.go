@@ -179,7 +179,7 @@ func checkDistinct(keys []string, ids map[string]string, roles map[string]types.
 	if len(owners) > 1 {
 		diags.AddAttributeError(path.Root("users"), "More than one Owner",
 			fmt.Sprintf("Statsig allows one organisation Owner, but org_role = \"Owner\" is set for %s. Make one of them Owner and the others Admin.",
-				quoteList(owners)))
+				quoteAll(owners, ", ")))
 	}
 	return diags
 }
@@ -237,15 +237,7 @@ func guardError(names []string, limit int64, destroy bool) (string, string) {
 	}
 	return "Too many unassignments", fmt.Sprintf("This plan %s %d users from the Statsig app, more than max_unassignments = %d. "+
 		"Each is deactivated in Statsig and loses every Statsig role: %s.\n\n%s If the users map came from a variable or a file, "+
-		"check that it is not empty or cut short.", verb, len(names), limit, quoteList(names), how)
-}
-
-func quoteList(names []string) string {
-	quoted := make([]string, len(names))
-	for i, n := range names {
-		quoted[i] = fmt.Sprintf("%q", n)
-	}
-	return strings.Join(quoted, ", ")
+		"check that it is not empty or cut short.", verb, len(names), limit, quoteAll(names, ", "), how)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -349,12 +341,12 @@ func (r *userAssignmentsResource) waitForSet(ctx context.Context, result map[str
 		diags.AddWarning("Okta could not provision some users in Statsig",
 			fmt.Sprintf("Okta reports syncState ERROR for %s. The reason is in the Okta Admin Console under Dashboard > Tasks "+
 				"(for example, Statsig refuses users whose email domain is not the organisation's). The assignments exist and "+
-				"stay in state; fix the cause and retry provisioning in Okta.", quoteList(failed)))
+				"stay in state; fix the cause and retry provisioning in Okta.", quoteAll(failed, ", ")))
 	}
 	if len(disabled) > 0 {
 		diags.AddWarning("Provisioning is off for the Statsig app",
 			fmt.Sprintf("Okta assigned %s but reports syncState DISABLED: the app does not provision users to Statsig. Turn on "+
-				"provisioning (the app's Provisioning tab > To App > Create Users) so that Okta creates them in Statsig.", quoteList(disabled)))
+				"provisioning (the app's Provisioning tab > To App > Create Users) so that Okta creates them in Statsig.", quoteAll(disabled, ", ")))
 	}
 	if err != nil && len(pending) > 0 {
 		var waiting []string
