@@ -47,7 +47,7 @@ func newAuthenticator(c *Client, cfg Config) (authenticator, error) {
 			return nil, &ConfigError{Field: "okta_access_token", Summary: "Invalid Okta access token",
 				Detail: "The access token contains whitespace or control characters."}
 		}
-		return &bearerAuth{header: "Bearer " + bearer}, nil
+		return newStaticAuth("Bearer", bearer), nil
 	case token != "" && wantsOAuth:
 		field := "okta_client_id"
 		if cfg.ClientID == "" {
@@ -60,7 +60,7 @@ func newAuthenticator(c *Client, cfg Config) (authenticator, error) {
 			return nil, &ConfigError{Field: "okta_api_token", Summary: "Invalid Okta API token",
 				Detail: "The API token contains whitespace or control characters."}
 		}
-		return &sswsAuth{header: "SSWS " + token}, nil
+		return newStaticAuth("SSWS", token), nil
 	case !wantsOAuth:
 		return nil, &ConfigError{Field: "okta_api_token", Summary: "Missing Okta credentials",
 			Detail: "Set okta_api_token, or okta_client_id with okta_private_key for an OAuth 2.0 service app."}
@@ -105,34 +105,25 @@ func newAuthenticator(c *Client, cfg Config) (authenticator, error) {
 	}, nil
 }
 
-// sswsAuth is Okta's API token scheme.
-type sswsAuth struct{ header string }
-
-func (a *sswsAuth) method() string { return "SSWS" }
-
-func (a *sswsAuth) apply(_ context.Context, req *http.Request) error {
-	req.Header.Set("Authorization", a.header)
-	return nil
-}
-
-func (a *sswsAuth) masked() string                     { return "SSWS [redacted]" }
-func (a *sswsAuth) retryUnauthorized(http.Header) bool { return false }
-func (a *sswsAuth) observe(http.Header)                {}
-
-// bearerAuth sends an access token obtained elsewhere. Okta's answer to an
+// staticAuth sends a fixed credential: an API token (scheme SSWS) or an
+// access token obtained elsewhere (scheme Bearer). Okta's answer to an
 // expired one is a 401 that retrying cannot fix.
-type bearerAuth struct{ header string }
+type staticAuth struct{ scheme, header string }
 
-func (a *bearerAuth) method() string { return "Bearer" }
+func newStaticAuth(scheme, secret string) *staticAuth {
+	return &staticAuth{scheme: scheme, header: scheme + " " + secret}
+}
 
-func (a *bearerAuth) apply(_ context.Context, req *http.Request) error {
+func (a *staticAuth) method() string { return a.scheme }
+
+func (a *staticAuth) apply(_ context.Context, req *http.Request) error {
 	req.Header.Set("Authorization", a.header)
 	return nil
 }
 
-func (a *bearerAuth) masked() string                     { return "Bearer [redacted]" }
-func (a *bearerAuth) retryUnauthorized(http.Header) bool { return false }
-func (a *bearerAuth) observe(http.Header)                {}
+func (a *staticAuth) masked() string                     { return a.scheme + " [redacted]" }
+func (a *staticAuth) retryUnauthorized(http.Header) bool { return false }
+func (a *staticAuth) observe(http.Header)                {}
 
 // oauthAuth gets access tokens with client credentials + private_key_jwt and
 // switches to DPoP when the org demands it.

@@ -152,21 +152,8 @@ func NewClient(cfg Config) (*Client, error) {
 		jitter:           apiclient.RandomJitter,
 	}
 	c.sleepUntil = func(ctx context.Context, t time.Time) error { return c.sleep(ctx, t.Sub(c.now())) }
-	if c.httpClient == nil {
-		c.httpClient = &http.Client{}
-	}
-	if c.userAgent == "" {
-		c.userAgent = "terraform-provider-statsigokta"
-	}
-	switch {
-	case c.maxRetries == 0:
-		c.maxRetries = DefaultMaxRetries
-	case c.maxRetries < 0:
-		c.maxRetries = 0
-	}
-	if c.requestTimeout <= 0 {
-		c.requestTimeout = DefaultRequestTimeout
-	}
+	c.httpClient, c.userAgent, c.maxRetries, c.requestTimeout = apiclient.Defaults(
+		c.httpClient, c.userAgent, c.maxRetries, c.requestTimeout, DefaultMaxRetries, DefaultRequestTimeout)
 	if c.maxRateLimitWait <= 0 {
 		c.maxRateLimitWait = DefaultMaxRateLimitWait
 	}

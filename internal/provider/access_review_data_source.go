@@ -159,14 +159,8 @@ func (d *accessReviewDataSource) Configure(_ context.Context, req datasource.Con
 }
 
 func (d *accessReviewDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The statsigokta provider configuration is not known yet.")
-		return
-	}
 	var cfg accessReviewModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	resp.Diagnostics.Append(d.data.checkApp(ctx)...)
-	if resp.Diagnostics.HasError() {
+	if !d.data.openRead(ctx, req, resp, &cfg) {
 		return
 	}
 	in, diags := d.data.readReviewInput(ctx, cfg.Roles)

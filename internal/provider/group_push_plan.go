@@ -396,15 +396,33 @@ func (r *groupPushResource) warnUnassignedMembers(ctx context.Context, source *o
 		assigned[u.ID] = true
 	}
 	var unassigned []string
-	for _, m := range members {
-		if _, planned := r.data.declared.declaredBy(declaredUser, m.ID); !assigned[m.ID] && !planned {
-			unassigned = append(unassigned, m.Profile.Login)
+	// Assignments of this run that Terraform plans after this link (nothing
+	// orders them when the source does not refer to the group assignment)
+	// are waited for briefly, so that the warning names only members who
+	// really stay unassigned.
+	waitCtx, cancel := context.WithTimeout(ctx, plannedAssignmentWait)
+	defer cancel()
+	_ = poll(waitCtx, pollBackoff{first: 50 * time.Millisecond, max: 500 * time.Millisecond}, func() (bool, error) {
+		if _, planned := r.data.declared.declaredBy(declaredGroup, source.ID); planned {
+			unassigned = nil
+			return true, nil
 		}
-	}
+		unassigned = unassigned[:0]
+		for _, m := range members {
+			if _, planned := r.data.declared.declaredBy(declaredUser, m.ID); !assigned[m.ID] && !planned {
+				unassigned = append(unassigned, m.Profile.Login)
+			}
+		}
+		return len(unassigned) == 0, nil
+	})
 	if summary, detail, ok := unassignedMembersWarning(source.Profile.Name, unassigned, len(members)); ok {
 		diags.AddAttributeWarning(path.Root("source_group_id"), summary, detail)
 	}
 }
+
+// plannedAssignmentWait bounds how long the unassigned-members check waits
+// for assignments planned in the same run.
+const plannedAssignmentWait = 2 * time.Second
 
 // unassignedMembersWarning words the warning about members who will not be
 // pushed; ok is false when there are none.

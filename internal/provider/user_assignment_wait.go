@@ -117,7 +117,7 @@ func (r *userAssignmentResource) assign(ctx context.Context, request okta.AppUse
 			return nil, err
 		}
 		lastErr = err
-		found, lookErr := r.appliedAfterAll(ctx, request.ID)
+		found, lookErr := r.appliedAfterAll(ctx, request.ID, err)
 		if found != nil {
 			return found, nil
 		}
@@ -128,14 +128,19 @@ func (r *userAssignmentResource) assign(ctx context.Context, request okta.AppUse
 	return nil, lastErr
 }
 
-// appliedAfterAll looks for the effect of a create whose answer was lost or
-// cut off. Okta may still be working on that attempt (a slow answer the
-// client gave up on), so one look is not enough: it keeps looking for twice
-// as long as the client gave the attempt (at least afterLostCreate), and
-// past that until Okta answers at all. It returns the assignment, or nil
-// when Okta said it is not there; an error when ctx ended first.
-func (r *userAssignmentResource) appliedAfterAll(ctx context.Context, userID string) (*okta.AppUser, error) {
-	deadline := time.Now().Add(max(2*r.data.okta.RequestTimeout(), afterLostCreate))
+// appliedAfterAll looks for the effect of a create that failed with
+// failure. After an answer (a 5xx) Okta is done with the attempt, and one
+// answered look says whether it applied. After a timeout or a dropped
+// connection Okta may still be working on it, so one look is not enough: it
+// keeps looking for as long as the client gave the attempt (at least
+// afterLostCreate). Either way it looks until Okta answers at all. It returns
+// the assignment, or nil when Okta said it is not there; an error when ctx
+// ended first.
+func (r *userAssignmentResource) appliedAfterAll(ctx context.Context, userID string, failure error) (*okta.AppUser, error) {
+	deadline := time.Now()
+	if _, answered := okta.AsAPIError(failure); !answered {
+		deadline = deadline.Add(max(r.data.okta.RequestTimeout(), afterLostCreate))
+	}
 	var found *okta.AppUser
 	err := poll(ctx, pollBackoff{first: 250 * time.Millisecond, max: time.Second}, func() (bool, error) {
 		u, err := r.data.okta.GetAppUser(ctx, r.data.appID, userID)
@@ -144,7 +149,7 @@ func (r *userAssignmentResource) appliedAfterAll(ctx context.Context, userID str
 			found = u
 			return true, nil
 		case err == nil || okta.IsNotFound(err): // an answer: not there (yet)
-			return time.Now().After(deadline), nil
+			return !time.Now().Before(deadline), nil
 		}
 		return false, nil // no answer: look again
 	})

@@ -83,21 +83,8 @@ func NewClient(cfg Config) (*Client, error) {
 	if hasSpace(c.consoleKey) {
 		return nil, &ConfigError{Service: "statsig", Field: "statsig_console_api_key", Summary: "Invalid Statsig Console API key", Detail: "The key contains whitespace or control characters."}
 	}
-	if c.httpClient == nil {
-		c.httpClient = &http.Client{}
-	}
-	if c.userAgent == "" {
-		c.userAgent = "terraform-provider-statsigokta"
-	}
-	switch {
-	case c.maxRetries == 0:
-		c.maxRetries = DefaultMaxRetries
-	case c.maxRetries < 0:
-		c.maxRetries = 0
-	}
-	if c.requestTimeout <= 0 {
-		c.requestTimeout = DefaultRequestTimeout
-	}
+	c.httpClient, c.userAgent, c.maxRetries, c.requestTimeout = apiclient.Defaults(
+		c.httpClient, c.userAgent, c.maxRetries, c.requestTimeout, DefaultMaxRetries, DefaultRequestTimeout)
 	return c, nil
 }
 

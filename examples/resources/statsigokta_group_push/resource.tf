@@ -11,18 +11,20 @@ data "statsigokta_okta_group" "web_readers" {
   name = "Web Readers"
 }
 
-# Push the members of an Okta group into the Checkout project with the Member
+# Okta pushes only members who are assigned to the app: assign the group, and
+# take the push's source from the assignment, so that the plan sees the
+# assignment first and the apply makes it first.
+resource "statsigokta_group_assignment" "checkout_members" {
+  group_id = data.statsigokta_okta_group.checkout_engineers.id
+}
+
+# Push the members of that group into the Checkout project with the Member
 # role. The plan shows the group it resolves to:
 # target_group_name = "Statsig-Checkout-Member".
 resource "statsigokta_group_push" "checkout_members" {
-  source_group_id = data.statsigokta_okta_group.checkout_engineers.id
+  source_group_id = statsigokta_group_assignment.checkout_members.group_id
   project         = "Checkout"
   role            = "Member"
-}
-
-# Okta pushes only members who are assigned to the app: assign the group too.
-resource "statsigokta_group_assignment" "checkout_members" {
-  group_id = statsigokta_group_push.checkout_members.source_group_id
 }
 
 # A team group: Statsig-Checkout-Growth-Admin. Teams have only the roles
