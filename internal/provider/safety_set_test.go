@@ -33,6 +33,6 @@ resource "statsigokta_user_assignments" "all" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: regexp.MustCompile(`Missing Okta OAuth scope`)}},
+		Steps:                    []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: regexp.MustCompile(`Missing Okta OAuth scope`)}},
 	})
 }
