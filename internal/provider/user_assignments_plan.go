@@ -368,6 +368,11 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	if r.data == nil {
 		return
 	}
+	if plannedWrite(req) { // a token without the write scopes fails the plan, not the apply
+		if resp.Diagnostics.Append(r.data.checkWriteScopes(ctx, okta.ScopeAppsManage)...); resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	var state *userAssignmentsModel
 	if !req.State.Raw.IsNull() {
 		state = &userAssignmentsModel{}

@@ -124,7 +124,7 @@ func (r *userAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed:            true,
 				MarkdownDescription: "How many users have Statsig only through a group assignment.",
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true}),
+			"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true})),
 		},
 	}
 }
