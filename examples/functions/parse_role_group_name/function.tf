@@ -9,7 +9,7 @@ output "custom_role" {
 }
 
 # A team role after a hyphen cannot be placed from the name alone:
-# { project = "Checkout-Growth", role = "Member", team = null, ambiguous = true }
-output "team_or_project" {
-  value = provider::statsigokta::parse_role_group_name("Statsig-Checkout-Growth-Member", [])
-}
+# parse_role_group_name("Statsig-Checkout-Growth-Member", []) fails, showing
+# both readings (project "Checkout-Growth", or team "Growth" of "Checkout").
+# Look such a group up with the statsigokta_role_group data source, which
+# decides from the app's other groups, or use its id.
