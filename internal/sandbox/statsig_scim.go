@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -220,6 +219,26 @@ func (su *statsigUserRec) attr(a string) (string, bool) {
 }
 
 func (s *Sandbox) scimListUsers(w http.ResponseWriter, r *http.Request) {
+	scimServeList(s, w, r, []string{"id", "userName", "emails.value", "emails", "active", "name.givenName", "name.familyName"},
+		func() []*statsigUserRec {
+			var out []*statsigUserRec
+			for _, id := range s.sortedStatsigUsers() {
+				out = append(out, s.w.SUsers[id])
+			}
+			return out
+		}, s.scimUserJSON)
+}
+
+// scimFilterable is a SCIM record a list filter can read.
+type scimFilterable interface {
+	attr(name string) (string, bool)
+}
+
+// scimServeList answers a SCIM list request: startIndex and count, a filter
+// on the attributes allowed, and one page of the records (listed in order
+// under the lock), each rendered by render.
+func scimServeList[T scimFilterable](s *Sandbox, w http.ResponseWriter, r *http.Request, filterAttrs []string,
+	records func() []T, render func(T) map[string]any) {
 	start, count, err := scimPage(r)
 	if err != nil {
 		scimError(w, http.StatusBadRequest, "invalidValue", err.Error())
@@ -227,7 +246,7 @@ func (s *Sandbox) scimListUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	var expr exprNode
 	if f := r.URL.Query().Get("filter"); f != "" {
-		if expr, err = parseSearch(f, scimFilterRules("id", "userName", "emails.value", "emails", "active", "name.givenName", "name.familyName")); err != nil {
+		if expr, err = parseSearch(f, scimFilterRules(filterAttrs...)); err != nil {
 			scimError(w, http.StatusBadRequest, "invalidFilter", err.Error())
 			return
 		}
@@ -236,13 +255,31 @@ func (s *Sandbox) scimListUsers(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	s.advanceLocked()
 	var res []map[string]any
-	for _, id := range s.sortedStatsigUsers() {
-		su := s.w.SUsers[id]
-		if expr == nil || expr.eval(su.attr) {
-			res = append(res, s.scimUserJSON(su))
+	for _, rec := range records() {
+		if expr == nil || expr.eval(rec.attr) {
+			res = append(res, render(rec))
 		}
 	}
 	writeSCIM(w, http.StatusOK, scimList(res, start, count))
+}
+
+// decodeSCIM reads a request body into v, answering invalidSyntax when it
+// is not JSON of that shape; it reports whether the handler may go on.
+func decodeSCIM(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		scimError(w, http.StatusBadRequest, "invalidSyntax", err.Error())
+		return false
+	}
+	return true
+}
+
+// scimPatchBody is a SCIM PatchOp request.
+type scimPatchBody struct {
+	Operations []struct {
+		Op    string          `json:"op"`
+		Path  string          `json:"path"`
+		Value json.RawMessage `json:"value"`
+	} `json:"Operations"`
 }
 
 // sortedStatsigUsers orders users by creation, then id (stable paging).
@@ -265,6 +302,19 @@ type scimUserBody struct {
 	} `json:"emails"`
 	Active         *bool   `json:"active"`
 	StatsigOrgRole *string `json:"statsigOrgRole"`
+}
+
+// decode reads a user's POST or PUT body and checks the attributes Statsig
+// requires; it reports whether the handler may go on.
+func (b *scimUserBody) decode(w http.ResponseWriter, r *http.Request) bool {
+	if !decodeSCIM(w, r, b) {
+		return false
+	}
+	if msg := b.validate(); msg != "" {
+		scimError(w, http.StatusBadRequest, "invalidValue", msg)
+		return false
+	}
+	return true
 }
 
 func (b *scimUserBody) validate() string {
@@ -290,12 +340,7 @@ func (b *scimUserBody) email() string {
 
 func (s *Sandbox) scimCreateUser(w http.ResponseWriter, r *http.Request) {
 	var b scimUserBody
-	if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
-		scimError(w, http.StatusBadRequest, "invalidSyntax", err.Error())
-		return
-	}
-	if msg := b.validate(); msg != "" {
-		scimError(w, http.StatusBadRequest, "invalidValue", msg)
+	if !b.decode(w, r) {
 		return
 	}
 	s.mu.Lock()
@@ -366,12 +411,7 @@ func (s *Sandbox) setActiveLocked(su *statsigUserRec, active bool, now time.Time
 
 func (s *Sandbox) scimPutUser(w http.ResponseWriter, r *http.Request) {
 	var b scimUserBody
-	if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
-		scimError(w, http.StatusBadRequest, "invalidSyntax", err.Error())
-		return
-	}
-	if msg := b.validate(); msg != "" {
-		scimError(w, http.StatusBadRequest, "invalidValue", msg)
+	if !b.decode(w, r) {
 		return
 	}
 	s.mu.Lock()
@@ -401,15 +441,8 @@ func (s *Sandbox) scimPutUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sandbox) scimPatchUser(w http.ResponseWriter, r *http.Request) {
-	var b struct {
-		Operations []struct {
-			Op    string          `json:"op"`
-			Path  string          `json:"path"`
-			Value json.RawMessage `json:"value"`
-		} `json:"Operations"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
-		scimError(w, http.StatusBadRequest, "invalidSyntax", err.Error())
+	var b scimPatchBody
+	if !decodeSCIM(w, r, &b) {
 		return
 	}
 	if b.Operations == nil {
@@ -453,296 +486,6 @@ func (s *Sandbox) scimPatchUser(w http.ResponseWriter, r *http.Request) {
 		s.setActiveLocked(su, *active, now)
 	}
 	writeSCIM(w, http.StatusOK, s.scimUserJSON(su))
-}
-
-// ---------- groups ----------
-
-func (g *statsigGroupRec) attr(a string) (string, bool) {
-	switch strings.ToLower(a) {
-	case "id":
-		return g.ID, true
-	case "displayname":
-		return g.DisplayName, true
-	}
-	return "", false
-}
-
-func (s *Sandbox) scimListGroups(w http.ResponseWriter, r *http.Request) {
-	start, count, err := scimPage(r)
-	if err != nil {
-		scimError(w, http.StatusBadRequest, "invalidValue", err.Error())
-		return
-	}
-	var expr exprNode
-	if f := r.URL.Query().Get("filter"); f != "" {
-		if expr, err = parseSearch(f, scimFilterRules("id", "displayName")); err != nil {
-			scimError(w, http.StatusBadRequest, "invalidFilter", err.Error())
-			return
-		}
-	}
-	withMembers := !strings.Contains(r.URL.Query().Get("excludedAttributes"), "members")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.advanceLocked()
-	var res []map[string]any
-	ids := sortedKeys(s.w.SGroups)
-	sort.SliceStable(ids, func(i, j int) bool { return s.w.SGroups[ids[i]].DisplayName < s.w.SGroups[ids[j]].DisplayName })
-	for _, id := range ids {
-		g := s.w.SGroups[id]
-		if expr == nil || expr.eval(g.attr) {
-			res = append(res, s.scimGroupJSON(g, withMembers))
-		}
-	}
-	writeSCIM(w, http.StatusOK, scimList(res, start, count))
-}
-
-func (s *Sandbox) scimGroup(w http.ResponseWriter, r *http.Request) *statsigGroupRec {
-	g := s.w.SGroups[r.PathValue("id")]
-	if g == nil {
-		scimError(w, http.StatusNotFound, "", fmt.Sprintf("Group %s not found", r.PathValue("id")))
-	}
-	return g
-}
-
-func (s *Sandbox) scimGetGroup(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.advanceLocked()
-	if g := s.scimGroup(w, r); g != nil {
-		writeSCIM(w, http.StatusOK, s.scimGroupJSON(g, !strings.Contains(r.URL.Query().Get("excludedAttributes"), "members")))
-	}
-}
-
-// scimDetail is an error whose text reaches clients verbatim (as a SCIM error
-// detail, or in a push mapping's errorSummary), so it reproduces Statsig's
-// message (capitalised) rather than following Go's error-string style.
-type scimDetail string
-
-func (d scimDetail) Error() string { return string(d) }
-
-var errProjectCreation = scimDetail("Project creation is not supported via SCIM")
-
-// scimCreateGroupLocked is Statsig's group creation: only team groups
-// "Statsig-<Project>-<Team>-<Admin|Member>" can be created; it creates the team.
-func (s *Sandbox) scimCreateGroupLocked(name string, now time.Time) (*statsigGroupRec, error) {
-	if g := s.w.statsigGroupByName(name); g != nil {
-		return g, nil
-	}
-	rest, ok := strings.CutPrefix(name, "Statsig-")
-	if !ok {
-		return nil, errProjectCreation
-	}
-	projects := slices.Clone(s.w.Projects)
-	sort.Slice(projects, func(i, j int) bool { return len(projects[i].Name) > len(projects[j].Name) })
-	for _, p := range projects {
-		tail, ok := strings.CutPrefix(rest, p.Name+"-")
-		if !ok {
-			continue
-		}
-		if slices.Contains(p.Roles, tail) {
-			return nil, scimDetail("Project role groups are managed by Statsig and cannot be created via SCIM")
-		}
-		i := strings.LastIndexByte(tail, '-')
-		if i <= 0 {
-			return nil, scimDetail("Role creation is not supported via SCIM")
-		}
-		team, role := tail[:i], tail[i+1:]
-		if !slices.Contains(defaultTeamRoles, role) {
-			return nil, scimDetail(fmt.Sprintf("Invalid team role %q: team roles are Admin and Member", role))
-		}
-		t := p.team(team)
-		if t == nil {
-			t = &teamRec{Name: team, Roles: slices.Clone(defaultTeamRoles)}
-			p.Teams = append(p.Teams, t)
-		}
-		var out *statsigGroupRec
-		for _, r := range t.Roles {
-			g := s.w.statsigGroupByName(groupDisplayName(p.Name, team, r))
-			if g == nil {
-				g = s.w.createStatsigGroup(p.Name, team, r, now)
-			}
-			if r == role {
-				out = g
-			}
-		}
-		if out == nil {
-			return nil, scimDetail(fmt.Sprintf("Team %q has no role %q", team, role))
-		}
-		return out, nil
-	}
-	return nil, errProjectCreation
-}
-
-type scimMember struct {
-	Value   string `json:"value"`
-	Display string `json:"display"`
-}
-
-func (s *Sandbox) scimCreateGroup(w http.ResponseWriter, r *http.Request) {
-	var b struct {
-		DisplayName string       `json:"displayName"`
-		Members     []scimMember `json:"members"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
-		scimError(w, http.StatusBadRequest, "invalidSyntax", err.Error())
-		return
-	}
-	if b.DisplayName == "" {
-		scimError(w, http.StatusBadRequest, "invalidValue", "displayName is required")
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	if s.w.statsigGroupByName(b.DisplayName) != nil {
-		scimError(w, http.StatusConflict, "uniqueness", fmt.Sprintf("Group %s already exists", b.DisplayName))
-		return
-	}
-	g, err := s.scimCreateGroupLocked(b.DisplayName, now)
-	if err != nil {
-		scimError(w, http.StatusBadRequest, "invalidValue", err.Error())
-		return
-	}
-	if msg := s.applyMembersLocked(g, "add", b.Members, now); msg != "" {
-		scimError(w, http.StatusBadRequest, "invalidValue", msg)
-		return
-	}
-	w.Header().Set("Location", s.statsigURL+"/scim/Groups/"+g.ID)
-	writeSCIM(w, http.StatusCreated, s.scimGroupJSON(g, true))
-}
-
-// applyMembersLocked adds, removes or replaces group members (Statsig user ids).
-func (s *Sandbox) applyMembersLocked(g *statsigGroupRec, op string, members []scimMember, now time.Time) string {
-	var users []*statsigUserRec
-	for _, m := range members {
-		su := s.w.SUsers[m.Value]
-		if su == nil {
-			return fmt.Sprintf("User %s not found", m.Value)
-		}
-		if !su.Active && op != "remove" {
-			return fmt.Sprintf("User %s is not active in this organization", m.Value)
-		}
-		users = append(users, su)
-	}
-	switch op {
-	case "replace":
-		for _, su := range s.w.groupMembers(g) {
-			s.w.revoke(su, g, now)
-		}
-		fallthrough
-	case "add":
-		for _, su := range users {
-			s.w.grant(su, g, now)
-		}
-	case "remove":
-		for _, su := range users {
-			s.w.revoke(su, g, now)
-		}
-	}
-	return ""
-}
-
-func (s *Sandbox) scimPutGroup(w http.ResponseWriter, r *http.Request) {
-	var b struct {
-		DisplayName string       `json:"displayName"`
-		Members     []scimMember `json:"members"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
-		scimError(w, http.StatusBadRequest, "invalidSyntax", err.Error())
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	g := s.scimGroup(w, r)
-	if g == nil {
-		return
-	}
-	if b.DisplayName != "" && b.DisplayName != g.DisplayName {
-		scimError(w, http.StatusBadRequest, "mutability", "SCIM doesn't support updating group names")
-		return
-	}
-	if msg := s.applyMembersLocked(g, "replace", b.Members, now); msg != "" {
-		scimError(w, http.StatusBadRequest, "invalidValue", msg)
-		return
-	}
-	writeSCIM(w, http.StatusOK, s.scimGroupJSON(g, true))
-}
-
-func (s *Sandbox) scimPatchGroup(w http.ResponseWriter, r *http.Request) {
-	var b struct {
-		Operations []struct {
-			Op    string          `json:"op"`
-			Path  string          `json:"path"`
-			Value json.RawMessage `json:"value"`
-		} `json:"Operations"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
-		scimError(w, http.StatusBadRequest, "invalidSyntax", err.Error())
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	g := s.scimGroup(w, r)
-	if g == nil {
-		return
-	}
-	for _, op := range b.Operations {
-		kind := strings.ToLower(op.Op)
-		if kind != "add" && kind != "remove" && kind != "replace" {
-			scimError(w, http.StatusBadRequest, "invalidSyntax", fmt.Sprintf("unsupported op %q", op.Op))
-			return
-		}
-		var members []scimMember
-		switch {
-		case strings.EqualFold(op.Path, "members"):
-			if len(op.Value) > 0 {
-				if err := json.Unmarshal(op.Value, &members); err != nil {
-					scimError(w, http.StatusBadRequest, "invalidValue", "value must be a list of members")
-					return
-				}
-			}
-		case strings.HasPrefix(strings.ToLower(op.Path), "members[value eq "):
-			// Okta's removal form: members[value eq "<id>"]
-			id := strings.Trim(op.Path[len("members[value eq "):], "\"]")
-			members = []scimMember{{Value: id}}
-		case strings.EqualFold(op.Path, "displayName"):
-			scimError(w, http.StatusBadRequest, "mutability", "SCIM doesn't support updating group names")
-			return
-		default:
-			scimError(w, http.StatusBadRequest, "invalidPath", fmt.Sprintf("unsupported path %q", op.Path))
-			return
-		}
-		if kind != "remove" {
-			for _, m := range members {
-				if m.Value == "" || m.Display == "" {
-					scimError(w, http.StatusBadRequest, "invalidValue", "each member needs value and display")
-					return
-				}
-			}
-		}
-		if msg := s.applyMembersLocked(g, kind, members, now); msg != "" {
-			scimError(w, http.StatusBadRequest, "invalidValue", msg)
-			return
-		}
-	}
-	writeSCIM(w, http.StatusOK, s.scimGroupJSON(g, true))
-}
-
-func (s *Sandbox) scimDeleteGroup(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g := s.scimGroup(w, r)
-	if g == nil {
-		return
-	}
-	if g.Team == "" {
-		scimError(w, http.StatusBadRequest, "mutability", "Project deletion is not supported via SCIM")
-		return
-	}
-	s.deleteTeamLocked(g.Project, g.Team, s.now())
-	w.WriteHeader(http.StatusOK) // the spec documents 200 (not RFC 7644's 204)
 }
 
 // ---------- discovery ----------
