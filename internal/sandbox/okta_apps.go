@@ -318,9 +318,8 @@ func (s *Sandbox) getAppUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.mu.Unlock()
-	au := s.w.AppUsers[r.PathValue("userId")]
+	au := pathRecord(w, r, s.w.AppUsers, "userId", "AppUser")
 	if au == nil {
-		oktaNotFound(w, r.PathValue("userId"), "AppUser")
 		return
 	}
 	writeJSON(w, http.StatusOK, s.appUserJSON(au, r.URL.Query().Get("expand") == "user"))
@@ -340,9 +339,8 @@ func (s *Sandbox) updateAppUser(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.mu.Unlock()
 	now := s.now()
-	au := s.w.AppUsers[r.PathValue("userId")]
+	au := pathRecord(w, r, s.w.AppUsers, "userId", "AppUser")
 	if au == nil {
-		oktaNotFound(w, r.PathValue("userId"), "AppUser")
 		return
 	}
 	if body.Profile != nil {
@@ -365,9 +363,8 @@ func (s *Sandbox) unassignAppUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.mu.Unlock()
-	au := s.w.AppUsers[r.PathValue("userId")]
+	au := pathRecord(w, r, s.w.AppUsers, "userId", "AppUser")
 	if au == nil {
-		oktaNotFound(w, r.PathValue("userId"), "AppUser")
 		return
 	}
 	if len(au.GroupIDs) > 0 {
@@ -441,9 +438,8 @@ func (s *Sandbox) getAppGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.mu.Unlock()
-	ag := s.w.AppGroups[r.PathValue("groupId")]
+	ag := pathRecord(w, r, s.w.AppGroups, "groupId", "ApplicationGroupAssignment")
 	if ag == nil {
-		oktaNotFound(w, r.PathValue("groupId"), "ApplicationGroupAssignment")
 		return
 	}
 	writeJSON(w, http.StatusOK, s.appGroupJSON(ag, r.URL.Query().Get("expand") == "group"))
@@ -473,9 +469,8 @@ func (s *Sandbox) assignAppGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.mu.Unlock()
-	g := s.w.Groups[r.PathValue("groupId")]
+	g := pathRecord(w, r, s.w.Groups, "groupId", "Group")
 	if g == nil {
-		oktaNotFound(w, r.PathValue("groupId"), "Group")
 		return
 	}
 	if priority < 0 {
@@ -505,9 +500,8 @@ func (s *Sandbox) patchAppGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.mu.Unlock()
-	ag := s.w.AppGroups[r.PathValue("groupId")]
+	ag := pathRecord(w, r, s.w.AppGroups, "groupId", "ApplicationGroupAssignment")
 	if ag == nil {
-		oktaNotFound(w, r.PathValue("groupId"), "ApplicationGroupAssignment")
 		return
 	}
 	// Validate all operations before applying any (JSON Patch is atomic).

@@ -43,6 +43,16 @@ func writeOktaError(w http.ResponseWriter, status int, code, summary string, cau
 	writeJSON(w, status, e)
 }
 
+// pathRecord is the record m holds under the request's path value param, or
+// nil with Okta's not-found error answered (kind names the resource).
+func pathRecord[T any](w http.ResponseWriter, r *http.Request, m map[string]*T, param, kind string) *T {
+	rec := m[r.PathValue(param)]
+	if rec == nil {
+		oktaNotFound(w, r.PathValue(param), kind)
+	}
+	return rec
+}
+
 func oktaNotFound(w http.ResponseWriter, id, typ string) {
 	writeOktaError(w, http.StatusNotFound, "E0000007", fmt.Sprintf("Not found: Resource not found: %s (%s)", id, typ))
 }

@@ -258,9 +258,8 @@ func (s *Sandbox) getGroup(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advanceLocked()
-	g := s.w.Groups[r.PathValue("groupId")]
+	g := pathRecord(w, r, s.w.Groups, "groupId", "UserGroup")
 	if g == nil {
-		oktaNotFound(w, r.PathValue("groupId"), "UserGroup")
 		return
 	}
 	expand := strings.Split(r.URL.Query().Get("expand"), ",")

@@ -215,9 +215,8 @@ func (s *Sandbox) getMapping(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.mu.Unlock()
-	m := s.w.Mappings[r.PathValue("mappingId")]
+	m := pathRecord(w, r, s.w.Mappings, "mappingId", "GroupPushMapping")
 	if m == nil {
-		oktaNotFound(w, r.PathValue("mappingId"), "GroupPushMapping")
 		return
 	}
 	writeJSON(w, http.StatusOK, s.mappingJSON(m))
@@ -240,9 +239,8 @@ func (s *Sandbox) patchMapping(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.mu.Unlock()
 	now := s.now()
-	m := s.w.Mappings[r.PathValue("mappingId")]
+	m := pathRecord(w, r, s.w.Mappings, "mappingId", "GroupPushMapping")
 	if m == nil {
-		oktaNotFound(w, r.PathValue("mappingId"), "GroupPushMapping")
 		return
 	}
 	if m.Status == "ERROR" {
@@ -279,9 +277,8 @@ func (s *Sandbox) deleteMapping(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.mu.Unlock()
 	now := s.now()
-	m := s.w.Mappings[r.PathValue("mappingId")]
+	m := pathRecord(w, r, s.w.Mappings, "mappingId", "GroupPushMapping")
 	if m == nil {
-		oktaNotFound(w, r.PathValue("mappingId"), "GroupPushMapping")
 		return
 	}
 	if m.Status == "ACTIVE" {
