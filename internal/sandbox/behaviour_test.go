@@ -420,6 +420,13 @@ func TestStatsigConsoleAndSCIM(t *testing.T) {
 	}
 	wantStatus(t, e.console("/console/v1/users/alice@example.com"), 200)
 	wantStatus(t, e.console("/console/v1/users/bob@example.com"), 404)
+	for _, bad := range []string{"limit=0", "limit=x", "page=0", "page=-1"} {
+		wantStatus(t, e.console("/console/v1/users?"+bad), 400)
+		wantStatus(t, e.console("/console/v1/roles?"+bad), 400)
+	}
+	if p := as[map[string]any](t, e.console("/console/v1/users?page=1").obj(t)["pagination"]); p["itemsPerPage"] != float64(100) {
+		t.Fatalf("default limit: pagination %v", p)
+	}
 	if d := as[map[string]any](t, e.console("/console/v1/company").obj(t)["data"]); d["companyName"] != "Checkout" {
 		t.Fatalf("company %v", d)
 	}

@@ -70,20 +70,27 @@ func (s *Sandbox) consoleUserJSON(su *statsigUserRec, role string) map[string]an
 	return map[string]any{"email": su.Email, "firstName": su.GivenName, "lastName": su.FamilyName, "role": role}
 }
 
-func consolePaging(r *http.Request) (limit, page int, err error) {
-	limit, page = 100, 1
-	q := r.URL.Query()
-	if v := q.Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
-			return 0, 0, fmt.Errorf("invalid limit")
+// consolePaging reads limit and page, answering Statsig's 400 when either
+// is not a positive whole number; it reports whether the handler may go on.
+func consolePaging(w http.ResponseWriter, r *http.Request) (limit, page int, ok bool) {
+	positive := func(name string) (int, bool) {
+		v := r.URL.Query().Get(name)
+		if v == "" {
+			return 0, true
 		}
+		n, err := strconv.Atoi(v)
+		return n, err == nil && n >= 1
 	}
-	if v := q.Get("page"); v != "" {
-		if page, err = strconv.Atoi(v); err != nil || page < 1 {
-			return 0, 0, fmt.Errorf("invalid page")
-		}
+	limit, okLimit := positive("limit")
+	page, okPage := positive("page")
+	if !okLimit || !okPage {
+		writeStatsigError(w, http.StatusBadRequest, "Invalid request. Please check the request input and try again.")
+		return 0, 0, false
 	}
-	return limit, page, nil
+	if limit == 0 {
+		limit = 100
+	}
+	return limit, max(page, 1), true
 }
 
 func consoleList(path, message string, items []map[string]any, limit, page int) map[string]any {
@@ -112,9 +119,8 @@ func consoleList(path, message string, items []map[string]any, limit, page int) 
 }
 
 func (s *Sandbox) consoleListUsers(w http.ResponseWriter, r *http.Request) {
-	limit, page, err := consolePaging(r)
-	if err != nil {
-		writeStatsigError(w, http.StatusBadRequest, "Invalid request. Please check the request input and try again.")
+	limit, page, ok := consolePaging(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -160,9 +166,8 @@ var rolePermissionNames = []string{
 }
 
 func (s *Sandbox) consoleRoles(w http.ResponseWriter, r *http.Request) {
-	limit, page, err := consolePaging(r)
-	if err != nil {
-		writeStatsigError(w, http.StatusBadRequest, "Invalid request. Please check the request input and try again.")
+	limit, page, ok := consolePaging(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
