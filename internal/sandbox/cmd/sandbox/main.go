@@ -143,12 +143,13 @@ func printPlain(s *sandbox.Sandbox, keyFile string) {
 
 // The provider's authentication variables (internal/provider), ours and
 // terraform-provider-okta's: the ones of other methods are unset so that a
-// leftover one does not conflict.
+// leftover one does not conflict. So is OKTA_HTTP_PROXY, which would send
+// the calls to the sandbox on 127.0.0.1 through a real org's proxy.
 var authVariables = []string{
 	"OKTA_API_TOKEN", "OKTA_ACCESS_TOKEN",
 	"OKTA_CLIENT_ID", "OKTA_PRIVATE_KEY", "OKTA_PRIVATE_KEY_ID", "OKTA_SCOPES",
 	"OKTA_API_CLIENT_ID", "OKTA_API_PRIVATE_KEY", "OKTA_API_PRIVATE_KEY_ID", "OKTA_API_SCOPES",
-	"OKTA_ORG_NAME", "OKTA_BASE_URL",
+	"OKTA_ORG_NAME", "OKTA_BASE_URL", "OKTA_HTTP_PROXY",
 }
 
 // exportLines are the variables the provider reads, for one auth method.

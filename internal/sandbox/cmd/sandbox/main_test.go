@@ -34,14 +34,14 @@ func TestExportLines(t *testing.T) {
 		if want := append(slices.Clone(common), own...); !slices.Equal(names, want) {
 			t.Errorf("%s: exports %v, want %v", auth, names, want)
 		}
-		script := "OKTA_API_CLIENT_ID=leftover; export OKTA_API_CLIENT_ID; echo '" + s.PrivateKeyPEM() + "' > " + key + "\n" +
-			lines + "echo \"$OKTA_ORG_URL|${OKTA_API_CLIENT_ID:-unset}|${OKTA_PRIVATE_KEY:0:27}\""
+		script := "export OKTA_API_CLIENT_ID=leftover OKTA_HTTP_PROXY=http://proxy.example:3128; echo '" + s.PrivateKeyPEM() + "' > " + key + "\n" +
+			lines + "echo \"$OKTA_ORG_URL|${OKTA_API_CLIENT_ID:-unset}|${OKTA_HTTP_PROXY:-unset}|${OKTA_PRIVATE_KEY:0:27}\""
 		out, err := exec.CommandContext(t.Context(), "bash", "-c", script).CombinedOutput()
 		if err != nil {
 			t.Fatalf("%s: %v: %s", auth, err, out)
 		}
 		got := strings.TrimSpace(string(out))
-		want := s.OktaURL() + "|unset|"
+		want := s.OktaURL() + "|unset|unset|"
 		if auth == "oauth" {
 			want += "-----BEGIN PRIVATE KEY-----"
 		}
