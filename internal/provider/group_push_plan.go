@@ -23,13 +23,8 @@ import (
 // says. It calls Okta only for a new mapping or a changed target, never on a
 // plan with nothing to do.
 func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil {
-		return // provider not configured yet
-	}
-	if plannedWrite(req) { // a token without the write scopes fails the plan, not the apply
-		if resp.Diagnostics.Append(r.data.checkWriteScopes(ctx, okta.ScopeAppsManage, okta.ScopeGroupsManage)...); resp.Diagnostics.HasError() {
-			return
-		}
+	if !r.data.openPlan(ctx, req, resp, okta.ScopeAppsManage, okta.ScopeGroupsManage) {
+		return
 	}
 	if req.Plan.Raw.IsNull() {
 		// Destroy: the mapping's target may be linked anew in the same plan.

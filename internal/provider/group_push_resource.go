@@ -265,21 +265,9 @@ func (r *groupPushResource) Create(ctx context.Context, req resource.CreateReque
 
 func (r *groupPushResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state groupPushModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(r.data.checkApp(ctx)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// The identity is set first: the framework requires one even when the
-	// resource is removed from state below.
-	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "mapping_id", state.ID.ValueString())...)
-	mapping, err := r.data.readMapping(ctx, state.ID.ValueString())
-	if okta.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError(describeAPIError("Could not read the group push mapping", err))
+	mapping, ok := readObject(ctx, r.data, req, resp, &state, func() string { return state.ID.ValueString() },
+		"mapping_id", "group push mapping", r.data.readMapping)
+	if !ok {
 		return
 	}
 	targetChanged := !state.TargetGroupID.Equal(types.StringValue(mapping.TargetGroupID))

@@ -246,6 +246,20 @@ func (d *providerData) checkWriteScopes(ctx context.Context, needed ...string) d
 	return diags
 }
 
+// openPlan is the opening every resource's ModifyPlan shares: a configured
+// provider (before Configure, as in validate, there is nothing to check)
+// and, for a plan that writes, the token's write scopes, so a token without
+// them fails the plan, not the apply. It reports whether ModifyPlan may go on.
+func (d *providerData) openPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, scopes ...string) bool {
+	if d == nil {
+		return false
+	}
+	if plannedWrite(req) {
+		resp.Diagnostics.Append(d.checkWriteScopes(ctx, scopes...)...)
+	}
+	return !resp.Diagnostics.HasError()
+}
+
 // plannedWrite reports whether a plan creates, updates or destroys the
 // resource, as opposed to leaving it as it is.
 func plannedWrite(req resource.ModifyPlanRequest) bool {
@@ -279,6 +293,33 @@ func (d *providerData) openRead(ctx context.Context, req datasource.ReadRequest,
 	}
 	resp.Diagnostics.Append(d.checkApp(ctx)...)
 	return !resp.Diagnostics.HasError()
+}
+
+// readObject is the opening every single-object resource's Read shares:
+// the state into state, the app check, the identity (set first: the
+// framework requires one even when the resource is then removed from
+// state), and the object read by the id in state. It reports false when
+// Read is done: the object is gone (removed from state, so the plan
+// creates it) or an error was reported.
+func readObject[T any](ctx context.Context, d *providerData, req resource.ReadRequest, resp *resource.ReadResponse,
+	state any, id func() string, idAttr, what string, read func(context.Context, string) (T, error)) (T, bool) {
+	var none T
+	resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	resp.Diagnostics.Append(d.checkApp(ctx)...)
+	if resp.Diagnostics.HasError() {
+		return none, false
+	}
+	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, d.appID, idAttr, id())...)
+	obj, err := read(ctx, id())
+	if okta.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return none, false
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(describeAPIError("Could not read the "+what, err))
+		return none, false
+	}
+	return obj, true
 }
 
 // providerDataFrom is the shared Configure body of resources and data sources.
