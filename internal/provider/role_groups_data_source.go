@@ -49,8 +49,8 @@ const parsingDescription = "Names are read without splitting on hyphens, since p
 	"other groups prove (a group with a non-team role such as `Read Only`, or without a hyphen) and the " +
 	"Console API key's project. When that does not settle it, the name is never resolved by a guess: a lookup " +
 	"that depends on its meaning (`statsigokta_role_group`, a `project` filter of `statsigokta_role_groups`) " +
-	"fails showing every reading and the group's id; an unfiltered listing reports it with `ambiguous` true " +
-	"and every reading in `note`."
+	"fails showing every reading and the group's id; `statsigokta_role_groups` without a filter lists it with " +
+	"`ambiguous` true and every reading in the group's `note`."
 
 func (d *roleGroupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_role_groups"
