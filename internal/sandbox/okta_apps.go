@@ -86,6 +86,21 @@ func (s *Sandbox) lockApp(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
+// lockAppRecord is lockApp, then the record of the world's map that the
+// request's path value param names. With a record the lock is held for the
+// caller to release; without one an error has been answered and the lock
+// released.
+func lockAppRecord[T any](s *Sandbox, w http.ResponseWriter, r *http.Request, records func(*world) map[string]*T, param, kind string) *T {
+	if !s.lockApp(w, r) {
+		return nil
+	}
+	rec := pathRecord(w, r, records(s.w), param, kind)
+	if rec == nil {
+		s.mu.Unlock()
+	}
+	return rec
+}
+
 func (s *Sandbox) appJSON() map[string]any {
 	a := s.w.App
 	base := s.oktaURL + "/api/v1/apps/" + a.ID
@@ -314,14 +329,11 @@ func mergeProfile(dst, src map[string]any) {
 }
 
 func (s *Sandbox) getAppUser(w http.ResponseWriter, r *http.Request) {
-	if !s.lockApp(w, r) {
-		return
-	}
-	defer s.mu.Unlock()
-	au := pathRecord(w, r, s.w.AppUsers, "userId", "AppUser")
+	au := lockAppRecord(s, w, r, func(w *world) map[string]*appUserRec { return w.AppUsers }, "userId", "AppUser")
 	if au == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	writeJSON(w, http.StatusOK, s.appUserJSON(au, r.URL.Query().Get("expand") == "user"))
 }
 
@@ -334,15 +346,12 @@ func (s *Sandbox) updateAppUser(w http.ResponseWriter, r *http.Request) {
 	if !body.valid(w) {
 		return
 	}
-	if !s.lockApp(w, r) {
+	au := lockAppRecord(s, w, r, func(w *world) map[string]*appUserRec { return w.AppUsers }, "userId", "AppUser")
+	if au == nil {
 		return
 	}
 	defer s.mu.Unlock()
 	now := s.now()
-	au := pathRecord(w, r, s.w.AppUsers, "userId", "AppUser")
-	if au == nil {
-		return
-	}
 	if body.Profile != nil {
 		mergeProfile(au.Profile, body.Profile)
 		s.pushProfileLocked(au, now)
@@ -359,14 +368,11 @@ func (s *Sandbox) unassignAppUser(w http.ResponseWriter, r *http.Request) {
 		oktaValidation(w, "sendEmail", "sendEmail: The field must be a boolean")
 		return
 	}
-	if !s.lockApp(w, r) {
-		return
-	}
-	defer s.mu.Unlock()
-	au := pathRecord(w, r, s.w.AppUsers, "userId", "AppUser")
+	au := lockAppRecord(s, w, r, func(w *world) map[string]*appUserRec { return w.AppUsers }, "userId", "AppUser")
 	if au == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	if len(au.GroupIDs) > 0 {
 		// Okta refuses while an assigned group still grants access (HTTP status
 		// unconfirmed; 403 like other E00000xx "forbidden" errors).
@@ -434,14 +440,11 @@ func (s *Sandbox) listAppGroups(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sandbox) getAppGroup(w http.ResponseWriter, r *http.Request) {
-	if !s.lockApp(w, r) {
-		return
-	}
-	defer s.mu.Unlock()
-	ag := pathRecord(w, r, s.w.AppGroups, "groupId", "ApplicationGroupAssignment")
+	ag := lockAppRecord(s, w, r, func(w *world) map[string]*appGroupRec { return w.AppGroups }, "groupId", "ApplicationGroupAssignment")
 	if ag == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	writeJSON(w, http.StatusOK, s.appGroupJSON(ag, r.URL.Query().Get("expand") == "group"))
 }
 
@@ -465,14 +468,11 @@ func (s *Sandbox) assignAppGroup(w http.ResponseWriter, r *http.Request) {
 		}
 		priority = int(p)
 	}
-	if !s.lockApp(w, r) {
-		return
-	}
-	defer s.mu.Unlock()
-	g := pathRecord(w, r, s.w.Groups, "groupId", "Group")
+	g := lockAppRecord(s, w, r, func(w *world) map[string]*groupRec { return w.Groups }, "groupId", "Group")
 	if g == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	if priority < 0 {
 		if ag := s.w.AppGroups[g.ID]; ag != nil {
 			priority = ag.Priority
@@ -496,14 +496,11 @@ func (s *Sandbox) patchAppGroup(w http.ResponseWriter, r *http.Request) {
 		oktaMalformed(w, err)
 		return
 	}
-	if !s.lockApp(w, r) {
-		return
-	}
-	defer s.mu.Unlock()
-	ag := pathRecord(w, r, s.w.AppGroups, "groupId", "ApplicationGroupAssignment")
+	ag := lockAppRecord(s, w, r, func(w *world) map[string]*appGroupRec { return w.AppGroups }, "groupId", "ApplicationGroupAssignment")
 	if ag == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	// Validate all operations before applying any (JSON Patch is atomic).
 	next := *ag
 	next.Profile = maps.Clone(ag.Profile)

@@ -211,14 +211,11 @@ func (s *Sandbox) createMapping(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sandbox) getMapping(w http.ResponseWriter, r *http.Request) {
-	if !s.lockApp(w, r) {
-		return
-	}
-	defer s.mu.Unlock()
-	m := pathRecord(w, r, s.w.Mappings, "mappingId", "GroupPushMapping")
+	m := lockAppRecord(s, w, r, func(w *world) map[string]*mappingRec { return w.Mappings }, "mappingId", "GroupPushMapping")
 	if m == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	writeJSON(w, http.StatusOK, s.mappingJSON(m))
 }
 
@@ -234,15 +231,12 @@ func (s *Sandbox) patchMapping(w http.ResponseWriter, r *http.Request) {
 		oktaValidation(w, "status", "status: Does not match required enum values: ACTIVE, INACTIVE")
 		return
 	}
-	if !s.lockApp(w, r) {
+	m := lockAppRecord(s, w, r, func(w *world) map[string]*mappingRec { return w.Mappings }, "mappingId", "GroupPushMapping")
+	if m == nil {
 		return
 	}
 	defer s.mu.Unlock()
 	now := s.now()
-	m := pathRecord(w, r, s.w.Mappings, "mappingId", "GroupPushMapping")
-	if m == nil {
-		return
-	}
 	if m.Status == "ERROR" {
 		// terraform-provider-okta: "The Okta API doesn't allow updating the group
 		// push mapping when the status is not either ACTIVE or INACTIVE".
@@ -272,15 +266,12 @@ func (s *Sandbox) deleteMapping(w http.ResponseWriter, r *http.Request) {
 		oktaValidation(w, "deleteTargetGroup", "deleteTargetGroup: The field must be a boolean")
 		return
 	}
-	if !s.lockApp(w, r) {
+	m := lockAppRecord(s, w, r, func(w *world) map[string]*mappingRec { return w.Mappings }, "mappingId", "GroupPushMapping")
+	if m == nil {
 		return
 	}
 	defer s.mu.Unlock()
 	now := s.now()
-	m := pathRecord(w, r, s.w.Mappings, "mappingId", "GroupPushMapping")
-	if m == nil {
-		return
-	}
 	if m.Status == "ACTIVE" {
 		oktaValidation(w, "status", "The group push mapping must be in an INACTIVE state to be deleted.")
 		return
