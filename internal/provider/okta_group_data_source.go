@@ -100,7 +100,7 @@ func pickOktaGroup(name string, found []okta.Group) (group okta.Group, summary, 
 			if strings.EqualFold(g.Profile.Name, name) {
 				otherCase = append(otherCase, g.Profile.Name)
 			}
-		case g.Type == "OKTA_GROUP":
+		case g.Type == okta.GroupTypeOkta:
 			matches = append(matches, g)
 		default:
 			otherTypes = append(otherTypes, g)
@@ -119,7 +119,7 @@ func pickOktaGroup(name string, found []okta.Group) (group okta.Group, summary, 
 			len(matches), name, strings.Join(ids, ", "))
 	case len(otherTypes) > 0:
 		g := otherTypes[0]
-		if g.Type == "BUILT_IN" {
+		if g.Type == okta.GroupTypeBuiltIn {
 			return okta.Group{}, "Built-in Okta group", fmt.Sprintf("%q (%s) is one of Okta's built-in groups, "+
 				"which every user (or every administrator) is in; assigning or pushing it would give Statsig to all of "+
 				"them. Name a group managed in Okta (type OKTA_GROUP) instead.", name, g.ID)
