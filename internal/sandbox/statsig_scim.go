@@ -273,6 +273,23 @@ func decodeSCIM(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
+// scimUpdate is the frame of every SCIM PUT and PATCH: a body that decode
+// accepts (it answers the error otherwise), the record by id under the lock
+// (find answers the 404), update (false once it has answered an error), and
+// the record as it then is.
+func scimUpdate[T any](s *Sandbox, w http.ResponseWriter, r *http.Request, decode func() bool,
+	find func(http.ResponseWriter, *http.Request) *T, update func(rec *T, now time.Time) bool, render func(*T) map[string]any) {
+	if !decode() {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if rec := find(w, r); rec != nil && update(rec, now) {
+		writeSCIM(w, http.StatusOK, render(rec))
+	}
+}
+
 // scimPatchBody is a SCIM PatchOp request.
 type scimPatchBody struct {
 	Operations []struct {
@@ -411,81 +428,71 @@ func (s *Sandbox) setActiveLocked(su *statsigUserRec, active bool, now time.Time
 
 func (s *Sandbox) scimPutUser(w http.ResponseWriter, r *http.Request) {
 	var b scimUserBody
-	if !b.decode(w, r) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	su := s.scimUser(w, r)
-	if su == nil {
-		return
-	}
-	if !strings.EqualFold(b.UserName, su.UserName) || !strings.EqualFold(b.email(), su.Email) {
-		scimError(w, http.StatusBadRequest, "mutability", "User email management is not enabled on SCIM yet")
-		return
-	}
-	if b.StatsigOrgRole != nil && *b.StatsigOrgRole != "" && *b.StatsigOrgRole != su.OrgRole {
-		if msg := s.checkOrgRole(su, *b.StatsigOrgRole); msg != "" {
-			scimError(w, http.StatusBadRequest, "invalidValue", msg)
-			return
+	scimUpdate(s, w, r, func() bool { return b.decode(w, r) }, s.scimUser, func(su *statsigUserRec, now time.Time) bool {
+		if !strings.EqualFold(b.UserName, su.UserName) || !strings.EqualFold(b.email(), su.Email) {
+			scimError(w, http.StatusBadRequest, "mutability", "User email management is not enabled on SCIM yet")
+			return false
 		}
-		su.OrgRole = *b.StatsigOrgRole
-	}
-	su.GivenName, su.FamilyName = b.Name.GivenName, b.Name.FamilyName
-	su.LastModified = now
-	if b.Active != nil {
-		s.setActiveLocked(su, *b.Active, now)
-	}
-	writeSCIM(w, http.StatusOK, s.scimUserJSON(su))
+		if b.StatsigOrgRole != nil && *b.StatsigOrgRole != "" && *b.StatsigOrgRole != su.OrgRole {
+			if msg := s.checkOrgRole(su, *b.StatsigOrgRole); msg != "" {
+				scimError(w, http.StatusBadRequest, "invalidValue", msg)
+				return false
+			}
+			su.OrgRole = *b.StatsigOrgRole
+		}
+		su.GivenName, su.FamilyName = b.Name.GivenName, b.Name.FamilyName
+		su.LastModified = now
+		if b.Active != nil {
+			s.setActiveLocked(su, *b.Active, now)
+		}
+		return true
+	}, s.scimUserJSON)
 }
 
 func (s *Sandbox) scimPatchUser(w http.ResponseWriter, r *http.Request) {
 	var b scimPatchBody
-	if !decodeSCIM(w, r, &b) {
-		return
-	}
-	if b.Operations == nil {
-		scimError(w, http.StatusBadRequest, "invalidValue", "Operations is required")
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	su := s.scimUser(w, r)
-	if su == nil {
-		return
-	}
-	for _, op := range b.Operations {
-		switch strings.ToLower(op.Op) {
-		case "replace", "add", "remove":
-		default:
-			scimError(w, http.StatusBadRequest, "invalidSyntax", fmt.Sprintf("unsupported op %q", op.Op))
-			return
+	decode := func() bool {
+		if !decodeSCIM(w, r, &b) {
+			return false
 		}
-		// Statsig only supports {"op":"replace","value":{"active":bool}}; also
-		// accept the path form {"path":"active","value":false}.
-		var active *bool
-		if strings.EqualFold(op.Path, "active") {
-			var v bool
-			if json.Unmarshal(op.Value, &v) == nil {
-				active = &v
-			}
-		} else {
-			var v struct {
-				Active *bool `json:"active"`
-			}
-			if json.Unmarshal(op.Value, &v) == nil {
-				active = v.Active
-			}
+		if b.Operations == nil {
+			scimError(w, http.StatusBadRequest, "invalidValue", "Operations is required")
+			return false
 		}
-		if active == nil {
-			scimError(w, http.StatusBadRequest, "invalidValue", "Only the active attribute can be patched")
-			return
-		}
-		s.setActiveLocked(su, *active, now)
+		return true
 	}
-	writeSCIM(w, http.StatusOK, s.scimUserJSON(su))
+	scimUpdate(s, w, r, decode, s.scimUser, func(su *statsigUserRec, now time.Time) bool {
+		for _, op := range b.Operations {
+			switch strings.ToLower(op.Op) {
+			case "replace", "add", "remove":
+			default:
+				scimError(w, http.StatusBadRequest, "invalidSyntax", fmt.Sprintf("unsupported op %q", op.Op))
+				return false
+			}
+			// Statsig only supports {"op":"replace","value":{"active":bool}}; also
+			// accept the path form {"path":"active","value":false}.
+			var active *bool
+			if strings.EqualFold(op.Path, "active") {
+				var v bool
+				if json.Unmarshal(op.Value, &v) == nil {
+					active = &v
+				}
+			} else {
+				var v struct {
+					Active *bool `json:"active"`
+				}
+				if json.Unmarshal(op.Value, &v) == nil {
+					active = v.Active
+				}
+			}
+			if active == nil {
+				scimError(w, http.StatusBadRequest, "invalidValue", "Only the active attribute can be patched")
+				return false
+			}
+			s.setActiveLocked(su, *active, now)
+		}
+		return true
+	}, s.scimUserJSON)
 }
 
 // ---------- discovery ----------

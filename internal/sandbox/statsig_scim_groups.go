@@ -185,25 +185,14 @@ func (s *Sandbox) applyMembersLocked(g *statsigGroupRec, op string, members []sc
 	return ""
 }
 
-// scimUpdateGroup is the frame of a group's PUT and PATCH: the body into b,
-// the group by id under the lock, update (false when it has answered an
-// error), and the group as it then is.
-func (s *Sandbox) scimUpdateGroup(w http.ResponseWriter, r *http.Request, b any,
-	update func(g *statsigGroupRec, now time.Time) bool) {
-	if !decodeSCIM(w, r, b) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	if g := s.scimGroup(w, r); g != nil && update(g, now) {
-		writeSCIM(w, http.StatusOK, s.scimGroupJSON(g, true))
-	}
+// scimGroupWithMembers renders a group as PUT and PATCH answer it.
+func (s *Sandbox) scimGroupWithMembers(g *statsigGroupRec) map[string]any {
+	return s.scimGroupJSON(g, true)
 }
 
 func (s *Sandbox) scimPutGroup(w http.ResponseWriter, r *http.Request) {
 	var b scimGroupBody
-	s.scimUpdateGroup(w, r, &b, func(g *statsigGroupRec, now time.Time) bool {
+	scimUpdate(s, w, r, func() bool { return decodeSCIM(w, r, &b) }, s.scimGroup, func(g *statsigGroupRec, now time.Time) bool {
 		if b.DisplayName != "" && b.DisplayName != g.DisplayName {
 			scimError(w, http.StatusBadRequest, "mutability", "SCIM doesn't support updating group names")
 			return false
@@ -213,12 +202,12 @@ func (s *Sandbox) scimPutGroup(w http.ResponseWriter, r *http.Request) {
 			return false
 		}
 		return true
-	})
+	}, s.scimGroupWithMembers)
 }
 
 func (s *Sandbox) scimPatchGroup(w http.ResponseWriter, r *http.Request) {
 	var b scimPatchBody
-	s.scimUpdateGroup(w, r, &b, func(g *statsigGroupRec, now time.Time) bool {
+	scimUpdate(s, w, r, func() bool { return decodeSCIM(w, r, &b) }, s.scimGroup, func(g *statsigGroupRec, now time.Time) bool {
 		for _, op := range b.Operations {
 			kind := strings.ToLower(op.Op)
 			if kind != "add" && kind != "remove" && kind != "replace" {
@@ -259,7 +248,7 @@ func (s *Sandbox) scimPatchGroup(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		return true
-	})
+	}, s.scimGroupWithMembers)
 }
 
 func (s *Sandbox) scimDeleteGroup(w http.ResponseWriter, r *http.Request) {
