@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -227,5 +228,41 @@ func TestResolveSettings_orgURL(t *testing.T) {
 		if s.orgURL.text != tc.want || s.orgURL.from != tc.from {
 			t.Errorf("env %v: org URL %q from %q, want %q from %q", tc.env, s.orgURL.text, s.orgURL.from, tc.want, tc.from)
 		}
+	}
+}
+
+// A workspace that runs okta/okta has only its variables; with
+// STATSIGOKTA_APP_ID added, the provider is fully configured by them, for
+// either of okta/okta's methods, and nothing is refused.
+func TestResolveSettings_oktaOktaWorkspace(t *testing.T) {
+	sb := newTestSandbox(t, sandbox.Options{})
+	org := map[string]string{envOktaOrgName: "acme", envOktaBaseURL: "oktapreview.com", envAppID: sb.AppID(),
+		envOktaScopes: "okta.apps.read, okta.apps.manage,okta.groups.read,okta.groups.manage,okta.users.read"}
+	with := func(more map[string]string) func(string) string {
+		return func(k string) string {
+			if v, ok := more[k]; ok {
+				return v
+			}
+			return org[k]
+		}
+	}
+	oauth := resolveSettings(t.Context(), providerModel{}, with(map[string]string{
+		envOktaClientID: sb.ClientID(), envOktaPrivateKey: sb.ECPrivateKeyPEM(), envOktaPrivateKeyID: sb.ECPrivateKeyID()}))
+	if oauth.problems.HasError() {
+		t.Fatalf("okta/okta OAuth variables refused: %v", oauth.problems)
+	}
+	if oauth.orgURL.text != "https://acme.oktapreview.com" || oauth.clientID.from != envOktaClientID ||
+		oauth.privateKey.text != strings.TrimSpace(sb.ECPrivateKeyPEM()) || oauth.privateKeyID.from != envOktaPrivateKeyID ||
+		len(oauth.scopes) != 5 || oauth.scopesFrom != envOktaScopes || oauth.appID.from != envAppID {
+		t.Fatalf("OAuth: org %q, client id from %q, key id from %q, scopes %v from %q, app id from %q",
+			oauth.orgURL.text, oauth.clientID.from, oauth.privateKeyID.from, oauth.scopes, oauth.scopesFrom, oauth.appID.from)
+	}
+	token := resolveSettings(t.Context(), providerModel{}, with(map[string]string{"OKTA_API_TOKEN": sb.APIToken()}))
+	if token.problems.HasError() {
+		t.Fatalf("okta/okta API token variables refused: %v", token.problems)
+	}
+	if token.apiToken.from != "OKTA_API_TOKEN" || token.clientID.set() || token.scopes != nil {
+		t.Fatalf("API token: token from %q, client id %q, scopes %v (OKTA_API_SCOPES is unused beside a token)",
+			token.apiToken.from, token.clientID.text, token.scopes)
 	}
 }
