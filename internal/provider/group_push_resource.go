@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
@@ -258,9 +259,7 @@ func (r *groupPushResource) Create(ctx context.Context, req resource.CreateReque
 		}
 		plan.fromMapping(pushed)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "mapping_id", plan.ID.ValueString())...)
-	warnPushError(&resp.Diagnostics, &plan)
+	r.save(ctx, &plan, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *groupPushResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -327,9 +326,7 @@ func (r *groupPushResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	plan.fromMapping(mapping)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "mapping_id", plan.ID.ValueString())...)
-	warnPushError(&resp.Diagnostics, &plan)
+	r.save(ctx, &plan, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // Delete deactivates the mapping, as Okta requires, then deletes it while
@@ -437,6 +434,14 @@ func (m *groupPushModel) fromMapping(g *okta.GroupPushMapping) {
 			*v = types.StringNull()
 		}
 	}
+}
+
+// save is how Create and Update end: the link in state with its identity,
+// and Okta's push error, if any, as a warning.
+func (r *groupPushResource) save(ctx context.Context, m *groupPushModel, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	diags.Append(state.Set(ctx, m)...)
+	diags.Append(setAppObjectIdentity(ctx, identity, r.data.appID, "mapping_id", m.ID.ValueString())...)
+	warnPushError(diags, m)
 }
 
 // warnPushError shows a failing push on every plan and apply.
