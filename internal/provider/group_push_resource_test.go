@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -735,4 +737,46 @@ resource "statsigokta_group_push" "eng" {
 			},
 		},
 	})
+}
+
+// Create and Update end through save: the link in state with its identity,
+// and a failing push as a warning (the CLI harness shows no warnings, so
+// save is called directly).
+func TestGroupPush_saveReportsPushError(t *testing.T) {
+	ctx := context.Background()
+	r := &groupPushResource{data: &providerData{appID: "0oaapp"}}
+	var schemaResp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
+	var idResp resource.IdentitySchemaResponse
+	r.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &idResp)
+	objType, _ := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	nulls := map[string]tftypes.Value{}
+	for name, typ := range objType.AttributeTypes {
+		nulls[name] = tftypes.NewValue(typ, nil)
+	}
+	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(objType, nulls)}
+	identity := &tfsdk.ResourceIdentity{Schema: idResp.IdentitySchema, Raw: tftypes.NewValue(idResp.IdentitySchema.Type().TerraformType(ctx), nil)}
+	var m groupPushModel
+	state.Get(ctx, &m) // the null values of every attribute, timeouts included
+	m.ID, m.SourceGroupID, m.TargetGroupID = types.StringValue("gPm1"), types.StringValue("00gsrc"), types.StringValue("00gtgt")
+	m.ErrorSummary = types.StringValue("Failed to push: user not found in Statsig")
+	var diags diag.Diagnostics
+	r.save(ctx, &m, &state, identity, &diags)
+	if diags.HasError() || diags.WarningsCount() != 1 || diags.Warnings()[0].Summary() != "Group push is failing" ||
+		!strings.Contains(diags.Warnings()[0].Detail(), "Failed to push: user not found in Statsig") {
+		t.Fatalf("diagnostics %v, want one warning naming the push error", diags)
+	}
+	var saved groupPushModel
+	state.Get(ctx, &saved)
+	var mappingID types.String
+	identity.GetAttribute(ctx, path.Root("mapping_id"), &mappingID)
+	if saved.ID.ValueString() != "gPm1" || mappingID.ValueString() != "gPm1" {
+		t.Fatalf("state id %s, identity mapping_id %s; want gPm1 in both", saved.ID, mappingID)
+	}
+	m.ErrorSummary = types.StringNull()
+	diags = nil
+	r.save(ctx, &m, &state, identity, &diags)
+	if len(diags) != 0 {
+		t.Fatalf("a working push: diagnostics %v, want none", diags)
+	}
 }
