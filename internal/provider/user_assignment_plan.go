@@ -72,8 +72,15 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return // a login known only at apply: Create looks it up
 	}
 	replacing := !creating && userID != state.ID.ValueString()
+	own := notReplacing
+	if creating {
+		own = r.data.declared.replacementOf(ctx, req.Private, declaredUser, userID)
+	} else {
+		// Read by this instance's create plan if Terraform replaces it.
+		resp.Diagnostics.Append(markHeld(ctx, resp.Private, state.ID.ValueString())...)
+	}
 	label := declarationLabel(config.Login, plan.UserID)
-	if !r.declare(state, replacing, userID, label, plan.OrgRole, &resp.Diagnostics) {
+	if own != replacingMarked && !r.declare(state, replacing, userID, label, plan.OrgRole, &resp.Diagnostics) {
 		return
 	}
 
@@ -82,8 +89,11 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 		if replacing {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("user_id"))
 			plan.markComputedUnknown()
+			if !r.refuseIfGroupKeepsAccess(ctx, state, "Replacing this assignment with one of user "+userID, &resp.Diagnostics) {
+				return
+			}
 		}
-		r.planCreate(ctx, userID, plan, &resp.Diagnostics)
+		r.planCreate(ctx, userID, plan, own, &resp.Diagnostics)
 	default:
 		plan.keepWhatCannotChange(state)
 		warnStillProvisioning(state, &resp.Diagnostics)
@@ -177,10 +187,18 @@ func (r *userAssignmentResource) declare(state userAssignmentModel, replacing bo
 }
 
 // planCreate announces what Create will find in Okta for this user, and
-// refuses a wait that cannot end.
-func (r *userAssignmentResource) planCreate(ctx context.Context, userID string, plan userAssignmentModel, diags *diag.Diagnostics) {
+// refuses a wait that cannot end. The assignment of an instance replaced in
+// place (own) is its own, which the apply removes first: no adoption or
+// refusal, but a warning.
+func (r *userAssignmentResource) planCreate(ctx context.Context, userID string, plan userAssignmentModel, own replacement, diags *diag.Diagnostics) {
 	groupOnly := false
-	planExisting(ctx, r.data, r.existingCheck(userID, plan.OrgRole, &groupOnly), diags)
+	if own != notReplacing {
+		addReplaceWarning(diags, "Replacing this assignment unassigns user "+userID+" from the Statsig app and assigns "+
+			"them again: Okta deactivates the user in Statsig, which wipes their Statsig roles, and then creates or "+
+			"reactivates them with the org_role set here.")
+	} else {
+		planExisting(ctx, r.data, r.existingCheck(userID, plan.OrgRole, &groupOnly), diags)
+	}
 	if groupOnly {
 		role := ""
 		if known(plan.OrgRole) {
@@ -224,24 +242,36 @@ func (r *userAssignmentResource) existingCheck(userID string, orgRole types.Stri
 	}
 }
 
-// planDestroy records the destroy and refuses one Okta would refuse: the
-// user keeps access through a group assigned to the app, unless that
-// group's assignment is destroyed in this plan too.
+// planDestroy records the destroy and refuses one Okta would refuse
+// (refuseIfGroupKeepsAccess).
 func (r *userAssignmentResource) planDestroy(ctx context.Context, state userAssignmentModel, diags *diag.Diagnostics) {
 	userID := state.ID.ValueString()
+	if r.data.declared.wasCreated(declaredUser, userID) {
+		return // create_before_destroy: this apply's create took the assignment over, and Delete keeps it
+	}
 	if err := r.data.declared.destroying(declaredUser, userID, declarationLabel(state.Login, state.UserID)); err != nil {
 		diags.AddError("One Okta object, one declaration", err.Error())
 		return
 	}
+	r.refuseIfGroupKeepsAccess(ctx, state, "Destroying this assignment", diags)
+}
+
+// refuseIfGroupKeepsAccess refuses to remove the assignment in state (a
+// destroy, or a replacement with another user) when the user keeps access
+// through a group assigned to the app, unless that group's assignment is
+// destroyed in this plan too: Okta would refuse the unassign at apply. It
+// returns false after adding the error; doing names the change.
+func (r *userAssignmentResource) refuseIfGroupKeepsAccess(ctx context.Context, state userAssignmentModel, doing string, diags *diag.Diagnostics) bool {
+	userID := state.ID.ValueString()
 	au, err := r.data.readAppUser(ctx, userID)
 	if err != nil || au.Scope != "USER" {
-		return // gone already, or not readable: Delete says what it finds
+		return true // gone already, or not readable: Delete says what it finds
 	}
 	granting, err := r.data.groupsGrantingAccess(ctx, userID)
 	if err != nil {
 		diags.AddWarning("Could not check group access", "Reading the app's assigned groups failed, so the plan cannot say "+
 			"whether Okta will refuse to unassign user "+userID+": "+err.Error())
-		return
+		return true
 	}
 	var keep []string
 	for _, g := range granting {
@@ -249,14 +279,24 @@ func (r *userAssignmentResource) planDestroy(ctx context.Context, state userAssi
 			keep = append(keep, g.label)
 		}
 	}
-	if len(keep) > 0 {
-		diags.AddError("User keeps access to Statsig through a group",
-			fmt.Sprintf("Destroying this assignment would not remove user %s (%s) from Statsig: the user is a member of %s, "+
-				"assigned to the Statsig app, and Okta refuses to unassign a user whom an assigned group grants access "+
-				"(E0000046). Remove the user from that group, or destroy that group's assignment "+
-				"(statsigokta_group_assignment) in the same plan, or keep this resource.", userID, state.UserName.ValueString(),
-				strings.Join(keep, ", ")))
+	if len(keep) == 0 {
+		return true
 	}
+	diags.AddError("User keeps access to Statsig through a group",
+		fmt.Sprintf("%s would not remove user %s (%s) from Statsig: the user is a member of %s, "+
+			"assigned to the Statsig app, and Okta refuses to unassign a user whom an assigned group grants access "+
+			"(E0000046). Remove the user from that group, or destroy that group's assignment "+
+			"(statsigokta_group_assignment) in the same plan, or keep this resource.", doing, userID, state.UserName.ValueString(),
+			strings.Join(keep, ", ")))
+	return false
+}
+
+// addReplaceWarning says, in the plan of an instance replaced in place,
+// what the replacement does to access (declarations.go).
+func addReplaceWarning(diags *diag.Diagnostics, what string) {
+	diags.AddWarning("Replacing removes and restores access", what+" With lifecycle { create_before_destroy = true } "+
+		"the existing object is kept instead when it is as configured and was changed within the last hour (the "+
+		"apply stops before any change otherwise), and the destroy of the old instance only forgets it.")
 }
 
 // groupPlanWait bounds how long a destroy plan waits for the registry to hear
