@@ -248,16 +248,29 @@ func (d *declarations) declaredBy(kind objectKind, id string) (string, bool) {
 // object. Terraform plans instances in no set order, so when none has
 // declared the object yet it waits up to wait for one to.
 func (d *declarations) awaitDestroying(ctx context.Context, kind objectKind, id string, wait time.Duration) bool {
+	decl, ok := d.await(ctx, kind, id, wait)
+	return ok && decl.destroying
+}
+
+// awaitDeclared reports whether an instance of this plan declares the object
+// in any way (to create, keep, replace or destroy it), waiting as
+// awaitDestroying does.
+func (d *declarations) awaitDeclared(ctx context.Context, kind objectKind, id string, wait time.Duration) bool {
+	_, ok := d.await(ctx, kind, id, wait)
+	return ok
+}
+
+func (d *declarations) await(ctx context.Context, kind objectKind, id string, wait time.Duration) (declaration, bool) {
 	deadline := time.Now().Add(wait)
 	for {
 		d.mu.Lock()
 		decl, ok := d.seen[declarationKey{kind, id}]
 		d.mu.Unlock()
 		if ok {
-			return decl.destroying
+			return decl, true
 		}
 		if time.Now().After(deadline) || sleepCtx(ctx, 100*time.Millisecond) != nil {
-			return false
+			return declaration{}, false
 		}
 	}
 }

@@ -94,6 +94,18 @@ resource "statsigokta_user_assignment" "members" {
 				return user("a", "login = \"alice@example.com\"\n  org_role = \"Owner\"") + user("b", "login = \"bob@example.com\"\n  org_role = \"Owner\"")
 			},
 			summary: "One Okta object, one declaration", detail: []string{`set org_role = "Owner"`, `login = "`, `login = "`}},
+		{name: "a login that comes from a resource not applied yet, so the plan cannot check the user",
+			body: func(*sandbox.Sandbox) string {
+				return "resource \"terraform_data\" \"who\" {\n  input = \"alice@example.com\"\n}\n" +
+					user("a", "login = terraform_data.who.output")
+			},
+			summary: "User not known at plan time", detail: []string{"login is known only at apply", "-target=<that resource>"}},
+		{name: "a user_id that comes from a resource not applied yet",
+			body: func(sb *sandbox.Sandbox) string {
+				return fmt.Sprintf("resource \"terraform_data\" \"who\" {\n  input = %q\n}\n", alice(sb)) +
+					user("a", "user_id = terraform_data.who.output")
+			},
+			summary: "User not known at plan time", detail: []string{"user_id is known only at apply"}},
 		{name: "a zero timeout",
 			body: func(sb *sandbox.Sandbox) string {
 				return user("a", fmt.Sprintf("user_id = %q\n  timeouts = { create = \"0s\" }", alice(sb)))

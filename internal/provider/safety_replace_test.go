@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/sandbox"
 )
 
@@ -331,4 +332,44 @@ func (c *cliRun) stateAttr(t *testing.T, addr, attr string) string {
 	}
 	t.Fatalf("state has no single instance of %s", addr)
 	return ""
+}
+
+// Owner given to a user while someone outside this configuration is the
+// Statsig Owner already: refused at plan, naming that person; handing Owner
+// over in the same plan (the Owner declared, with another role) goes through.
+func TestAccSafety_ownerHeldOutsideConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name  string // the admin's mistake, or the handover
+		extra string // what else the configuration declares
+		err   *regexp.Regexp
+	}{
+		{name: "Owner given to alice while bob, assigned by hand, is the Owner",
+			err: diagRE("Statsig already has an Owner", "bob@example.com", `org_role = "Admin"`)},
+		{name: "Owner handed over from bob (imported, made Admin) to alice",
+			extra: "import {\n  to = statsigokta_user_assignment.bob\n  id = \"bob@example.com\"\n}\n" +
+				"resource \"statsigokta_user_assignment\" \"bob\" {\n  login = \"bob@example.com\"\n  org_role = \"Admin\"\n}\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sb := newTestSandbox(t, sandbox.Options{})
+			bob := userID(t, sb, "bob@example.com")
+			if _, err := testOktaClient(t, sb).AssignUserToApp(context.Background(), sb.AppID(), okta.AppUserAssignRequest{
+				ID: bob, Scope: "USER", Profile: map[string]any{"statsigOrgRole": "Owner"}}); err != nil {
+				t.Fatal(err)
+			}
+			mark := len(sb.Requests())
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: providerConfig(sb) + tc.extra +
+						"resource \"statsigokta_user_assignment\" \"alice\" {\n  login = \"alice@example.com\"\n  org_role = \"Owner\"\n}\n",
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: tc.err == nil,
+					ExpectError:        tc.err,
+				}},
+			})
+			if err := checkWritesSince(sb, mark); err != nil {
+				t.Error(err)
+			}
+		})
+	}
 }

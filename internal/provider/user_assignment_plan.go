@@ -57,6 +57,9 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 
+	if refuseUnknownUser(config, &resp.Diagnostics) {
+		return
+	}
 	userID := state.ID.ValueString()
 	if user, looked := r.planUser(ctx, config, state, &resp.Diagnostics); looked {
 		if user == nil {
@@ -69,7 +72,7 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 	}
 	if !known(plan.UserID) {
-		return // a login known only at apply: Create looks it up
+		return
 	}
 	replacing := !creating && userID != state.ID.ValueString()
 	own := notReplacing
@@ -81,6 +84,10 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	label := declarationLabel(config.Login, plan.UserID)
 	if own != replacingMarked && !r.declare(state, replacing, userID, label, plan.OrgRole, &resp.Diagnostics) {
+		return
+	}
+	makesOwner := plan.OrgRole.ValueString() == "Owner" && (creating || replacing || state.OrgRole.ValueString() != "Owner")
+	if makesOwner && !r.refuseOtherOwner(ctx, userID, &resp.Diagnostics) {
 		return
 	}
 
@@ -150,6 +157,62 @@ func (r *userAssignmentResource) lookupUser(ctx context.Context, key string, att
 		diags.AddAttributeError(attr, "Could not look up the user", detailOf(describeAPIError("Could not look up the user", err)))
 	}
 	return nil
+}
+
+// refuseUnknownUser refuses a user known only at apply: the plan could not
+// show whom it assigns, check that no other resource declares that user, nor
+// see what Okta already has, and the apply would then adopt or assign
+// unchecked. It returns true after adding the error.
+func refuseUnknownUser(config userAssignmentModel, diags *diag.Diagnostics) bool {
+	attr := ""
+	switch {
+	case config.Login.IsUnknown():
+		attr = "login"
+	case config.UserID.IsUnknown():
+		attr = "user_id"
+	default:
+		return false
+	}
+	diags.AddAttributeError(path.Root(attr), "User not known at plan time",
+		fmt.Sprintf("%s is known only at apply (it comes from a resource or value that is not applied yet), so the "+
+			"plan cannot show which Okta user this assigns, check that no other resource declares that user, or see "+
+			"what Okta already has for them. Set user_id (or login) to a value known at plan time, such as a literal "+
+			"or a data source's attribute, or apply the resource it comes from first: terraform apply "+
+			"-target=<that resource>, then plan again.", attr))
+	return true
+}
+
+// refuseOtherOwner refuses to make this user Owner while another app user,
+// not declared in this plan, is the Owner already (their app user profile
+// says so): Statsig allows one, and refuses a second. An Owner declared in
+// this plan is settled by the registry: kept as Owner, it is a conflict;
+// given another role, Owner is handed over. It returns false after adding
+// the error.
+func (r *userAssignmentResource) refuseOtherOwner(ctx context.Context, userID string, diags *diag.Diagnostics) bool {
+	appUsers, err := r.data.listAppUsers(ctx)
+	if err != nil {
+		diags.AddWarning("Could not check for another Owner", "Reading the app's users failed, so the plan cannot say "+
+			"whether Statsig already has an Owner: "+err.Error())
+		return true
+	}
+	for _, au := range appUsers {
+		if au.ID == userID || profileOrgRole(au.Profile) != "Owner" ||
+			r.data.declared.awaitDeclared(ctx, declaredUser, au.ID, groupPlanWait) {
+			continue
+		}
+		login := au.ID
+		if au.Embedded != nil && au.Embedded.User != nil && au.Embedded.User.Profile.Login != "" {
+			login = au.Embedded.User.Profile.Login
+		}
+		diags.AddAttributeError(path.Root("org_role"), "Statsig already has an Owner",
+			fmt.Sprintf("%s (Okta user %s) is the Statsig organisation Owner already: their assignment to the app has "+
+				"statsigOrgRole \"Owner\", and it is not declared in this configuration. Statsig allows one Owner and "+
+				"refuses a second (\"Cannot set multiple owners\"), which would leave this user's provisioning in error. "+
+				"Set org_role = \"Admin\" here, or hand Owner over: declare %s in this configuration (import it) with "+
+				"org_role = \"Admin\" in the same plan.", login, au.ID, login))
+		return false
+	}
+	return true
 }
 
 // declarationLabel is what an instance configured, for conflict messages.
