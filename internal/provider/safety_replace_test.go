@@ -100,7 +100,7 @@ func TestAccSafety_replaceInPlace(t *testing.T) {
 				cli.mustRun("taint", tainted)
 			}
 			out := cli.mustRun(append([]string{"plan", "-input=false"}, args...)...)
-			if !regexp.MustCompile(regexp.QuoteMeta(target.addr) + ` (is tainted, so must|will) be replaced`).MatchString(out) {
+			if !regexp.MustCompile(regexp.QuoteMeta(target.addr) + ` (is tainted, so (it )?must|will) be replaced`).MatchString(out) {
 				t.Fatalf("the plan does not show the replacement:\n%s", out)
 			}
 			if tc.warned && !diagRE("Replacing removes and restores access", "deactivates").MatchString(out) {
