@@ -80,7 +80,7 @@ func TestAccSafety_replaceInPlace(t *testing.T) {
 		how    func(addr string) (taint string, args []string)
 		warned bool // the plan shows the provider's replacement warning
 	}{
-		// Terraform 1.5 drops the warnings of the second plan of a -replace,
+		// Terraform 1.5 and OpenTofu drop the warnings of the second plan of a -replace,
 		// the only one that knows it replaces.
 		{"a user assignment replaced with -replace (to retry provisioning)", userTarget, replaceArg, false},
 		{"a user assignment tainted with terraform taint", userTarget, taint, true},
