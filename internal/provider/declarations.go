@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
 // One Okta object, one declaration.
@@ -56,6 +59,102 @@ type declaration struct {
 type declarations struct {
 	mu   sync.Mutex
 	seen map[declarationKey]declaration
+	// inState: objects that Read found in Okta for an instance in state, in
+	// this walk. A create plan for one of them is that instance's own
+	// replacement when Terraform tainted it (see ownReplacement).
+	inState map[declarationKey]bool
+	// made: objects a Create of this apply walk made or adopted, which the
+	// Delete of a create_before_destroy replacement must not remove.
+	made map[declarationKey]bool
+}
+
+// refreshed records that Read found the object for an instance in state.
+func (d *declarations) refreshed(kind objectKind, id string) { d.mark(&d.inState, kind, id) }
+
+// created records that a Create of this walk made or adopted the object.
+func (d *declarations) created(kind objectKind, id string) { d.mark(&d.made, kind, id) }
+
+func (d *declarations) mark(m *map[declarationKey]bool, kind objectKind, id string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if *m == nil {
+		*m = make(map[declarationKey]bool)
+	}
+	(*m)[declarationKey{kind, id}] = true
+}
+
+// wasRefreshed reports whether Read found the object for an instance in
+// state in this walk.
+func (d *declarations) wasRefreshed(kind objectKind, id string) bool {
+	return d.has(&d.inState, kind, id)
+}
+
+// wasCreated reports whether a Create of this walk made or adopted the object.
+func (d *declarations) wasCreated(kind objectKind, id string) bool { return d.has(&d.made, kind, id) }
+
+func (d *declarations) has(m *map[declarationKey]bool, kind objectKind, id string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return (*m)[declarationKey{kind, id}]
+}
+
+// An instance replaced in place: the same Okta object destroyed and made
+// again (terraform apply -replace, terraform taint).
+//
+// For -replace Terraform plans the instance first with its prior state, then
+// again as a create with a null prior state and the private state the first
+// plan returned. The first plan of every kept instance therefore marks its
+// private state with the object it holds (markHeld): a create plan carrying
+// the mark for its own object is that instance's replacement, whose claim the
+// first plan made already. A tainted instance is planned as a create only,
+// with no private state, but Terraform refreshed it just before in the same
+// walk: a create for an object Read found for an instance in state is that
+// instance's replacement. Two real declarations of the object still fail,
+// whichever is planned first, as both claim it. With -refresh=false there is
+// no Read, and a tainted object is checked like one an interrupted apply left
+// behind (adopt.go).
+
+const heldKey = "held"
+
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+// markHeld records in a plan's private state the object the instance holds.
+func markHeld(ctx context.Context, private privateSetter, id string) diag.Diagnostics {
+	value, err := json.Marshal(id)
+	if err != nil {
+		return nil
+	}
+	return private.SetKey(ctx, heldKey, value)
+}
+
+// replacement says how a create plan for the object replaces an instance's
+// own object: notReplacing, replacingMarked (the -replace create plan, whose
+// first plan claimed the object) or replacingTainted.
+type replacement int
+
+const (
+	notReplacing replacement = iota
+	replacingMarked
+	replacingTainted
+)
+
+func (d *declarations) replacementOf(ctx context.Context, private privateGetter, kind objectKind, id string) replacement {
+	if raw, _ := private.GetKey(ctx, heldKey); raw != nil {
+		var held string
+		if json.Unmarshal(raw, &held) == nil && held == id {
+			return replacingMarked
+		}
+	}
+	if d.wasRefreshed(kind, id) {
+		return replacingTainted
+	}
+	return notReplacing
 }
 
 // conflictError is a second declaration of one Okta object in a plan.
@@ -149,16 +248,29 @@ func (d *declarations) declaredBy(kind objectKind, id string) (string, bool) {
 // object. Terraform plans instances in no set order, so when none has
 // declared the object yet it waits up to wait for one to.
 func (d *declarations) awaitDestroying(ctx context.Context, kind objectKind, id string, wait time.Duration) bool {
+	decl, ok := d.await(ctx, kind, id, wait)
+	return ok && decl.destroying
+}
+
+// awaitDeclared reports whether an instance of this plan declares the object
+// in any way (to create, keep, replace or destroy it), waiting as
+// awaitDestroying does.
+func (d *declarations) awaitDeclared(ctx context.Context, kind objectKind, id string, wait time.Duration) bool {
+	_, ok := d.await(ctx, kind, id, wait)
+	return ok
+}
+
+func (d *declarations) await(ctx context.Context, kind objectKind, id string, wait time.Duration) (declaration, bool) {
 	deadline := time.Now().Add(wait)
 	for {
 		d.mu.Lock()
 		decl, ok := d.seen[declarationKey{kind, id}]
 		d.mu.Unlock()
 		if ok {
-			return decl.destroying
+			return decl, true
 		}
 		if time.Now().After(deadline) || sleepCtx(ctx, 100*time.Millisecond) != nil {
-			return false
+			return declaration{}, false
 		}
 	}
 }

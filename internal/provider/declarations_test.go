@@ -1,13 +1,15 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
 func TestDeclarations(t *testing.T) {
 	t.Parallel()
-	var conflict *conflictError
 	tests := []struct {
 		name     string
 		steps    func(d *declarations) error
@@ -50,6 +52,7 @@ func TestDeclarations(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			err := tt.steps(&declarations{})
+			var conflict *conflictError
 			if got := errors.As(err, &conflict); got != tt.conflict {
 				t.Fatalf("conflict = %v (%v), want %v", got, err, tt.conflict)
 			}
@@ -67,5 +70,49 @@ func TestDeclarationsDeclaredBy(t *testing.T) {
 	}
 	if _, ok := d.declaredBy(declaredUser, "00u1"); ok {
 		t.Fatal("a user being destroyed is not declared")
+	}
+}
+
+// fakePrivate is a plan's private state, as the framework hands it over.
+type fakePrivate map[string][]byte
+
+func (p fakePrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return p[key], nil
+}
+
+func (p fakePrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	p[key] = value
+	return nil
+}
+
+func TestReplacementOf(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	marked := fakePrivate{}
+	if diags := markHeld(ctx, marked, "00u1"); diags.HasError() {
+		t.Fatal(diags)
+	}
+	var d declarations
+	d.refreshed(declaredGroup, "00g1")
+	for _, c := range []struct {
+		name    string
+		private fakePrivate
+		kind    objectKind
+		id      string
+		want    replacement
+	}{
+		{"-replace: the create plan carries its first plan's mark", marked, declaredUser, "00u1", replacingMarked},
+		{"a replacement with another user is no in-place replacement", marked, declaredUser, "00u2", notReplacing},
+		{"taint: refreshed in this walk", fakePrivate{}, declaredGroup, "00g1", replacingTainted},
+		{"same id, other kind", fakePrivate{}, declaredPushSource, "00g1", notReplacing},
+		{"a plain create", nil, declaredUser, "00u3", notReplacing},
+	} {
+		if got := d.replacementOf(ctx, c.private, c.kind, c.id); got != c.want {
+			t.Errorf("%s: replacementOf = %d, want %d", c.name, got, c.want)
+		}
+	}
+	d.created(declaredUser, "00u1")
+	if !d.wasCreated(declaredUser, "00u1") || d.wasCreated(declaredGroup, "00u1") {
+		t.Error("wasCreated does not report what created recorded, by kind")
 	}
 }

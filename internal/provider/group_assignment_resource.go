@@ -117,6 +117,9 @@ func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.M
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
 	if req.Plan.Raw.IsNull() {
+		if r.data.declared.wasCreated(declaredGroup, state.ID.ValueString()) {
+			return // create_before_destroy: this apply's create took the assignment over, and Delete keeps it
+		}
 		if err := r.data.declared.destroying(declaredGroup, state.ID.ValueString(), groupLabel(state.GroupID)); err != nil {
 			resp.Diagnostics.AddError("One Okta object, one declaration", err.Error())
 		}
@@ -128,8 +131,16 @@ func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	groupID := plan.GroupID.ValueString()
 	creating, replacing := req.State.Raw.IsNull(), !req.State.Raw.IsNull() && groupID != state.ID.ValueString()
+	own := notReplacing
+	if creating {
+		own = r.data.declared.replacementOf(ctx, req.Private, declaredGroup, groupID)
+	} else {
+		// Read by this instance's create plan if Terraform replaces it.
+		resp.Diagnostics.Append(markHeld(ctx, resp.Private, state.ID.ValueString())...)
+	}
 	var err error
 	switch {
+	case own == replacingMarked: // claimed by this instance's first plan
 	case replacing:
 		if err = r.data.declared.destroying(declaredGroup, state.ID.ValueString(), groupLabel(state.GroupID)); err == nil {
 			err = r.data.declared.replaceClaim(declaredGroup, groupID, groupLabel(plan.GroupID))
@@ -174,7 +185,14 @@ func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.M
 				"Statsig instead.", group.Profile.Name, group.ID))
 		return
 	}
-	planExisting(ctx, r.data, r.existingCheck(plan), &resp.Diagnostics)
+	if own != notReplacing {
+		// This instance's own assignment, which the apply removes first.
+		addReplaceWarning(&resp.Diagnostics, fmt.Sprintf("Replacing this assignment unassigns group %q (%s) from the "+
+			"Statsig app and assigns it again: Okta deactivates in Statsig the members who have no other assignment, "+
+			"which wipes their Statsig roles, and then creates or reactivates them.", group.Profile.Name, groupID))
+	} else {
+		planExisting(ctx, r.data, r.existingCheck(plan), &resp.Diagnostics)
+	}
 	plan.ID = plan.GroupID
 	plan.GroupName = types.StringValue(group.Profile.Name)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -220,6 +238,7 @@ func (r *groupAssignmentResource) Create(ctx context.Context, req resource.Creat
 	if assignment == nil {
 		return
 	}
+	r.data.declared.created(declaredGroup, assignment.ID)
 	resp.Diagnostics.Append(r.setState(ctx, &plan, assignment, &resp.State)...)
 	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "group_id", assignment.ID)...)
 }
@@ -243,6 +262,7 @@ func (r *groupAssignmentResource) Read(ctx context.Context, req resource.ReadReq
 		resp.Diagnostics.AddError(describeAPIError("Could not read the group assignment", err))
 		return
 	}
+	r.data.declared.refreshed(declaredGroup, assignment.ID)
 	resp.Diagnostics.Append(r.setState(ctx, &state, assignment, &resp.State)...)
 }
 
@@ -267,6 +287,9 @@ func (r *groupAssignmentResource) Delete(ctx context.Context, req resource.Delet
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if r.data.declared.wasCreated(declaredGroup, state.ID.ValueString()) {
+		return // create_before_destroy: this apply's create holds the same assignment now
 	}
 	err := r.data.okta.UnassignGroupFromApp(ctx, r.data.appID, state.ID.ValueString())
 	if err != nil && !okta.IsNotFound(err) {

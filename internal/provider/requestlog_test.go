@@ -11,8 +11,157 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/sandbox"
 )
+
+// oktaWrite is one Okta write, as the safety tests compare it: method, path
+// and the JSON body (nil for none).
+type oktaWrite struct {
+	method, path string
+	body         map[string]any
+}
+
+func (w oktaWrite) String() string {
+	if w.body == nil {
+		return w.method + " " + w.path
+	}
+	b, _ := json.Marshal(w.body)
+	return w.method + " " + w.path + " " + string(b)
+}
+
+// wantWrite is an expected write. A body lists the fields the request must
+// send, and no other top-level field; within a nested object (an app user's
+// whole profile) the listed fields must be there with these values.
+func wantWrite(method, path string, body map[string]any) oktaWrite {
+	return oktaWrite{method, path, body}
+}
+
+// assignUserWrite is the direct assignment of a user (POST to the app's
+// users), with the org_role when role is not "".
+func assignUserWrite(sb *sandbox.Sandbox, userID, role string) oktaWrite {
+	body := map[string]any{"id": userID, "scope": "USER"}
+	if role != "" {
+		body["profile"] = map[string]any{"statsigOrgRole": role}
+	}
+	return wantWrite(http.MethodPost, "/api/v1/apps/"+sb.AppID()+"/users", body)
+}
+
+// setRoleWrite is an org_role change: the app user's profile, sent whole.
+func setRoleWrite(sb *sandbox.Sandbox, userID, role string) oktaWrite {
+	return wantWrite(http.MethodPost, "/api/v1/apps/"+sb.AppID()+"/users/"+userID,
+		map[string]any{"profile": map[string]any{"statsigOrgRole": role}})
+}
+
+func unassignUserWrite(sb *sandbox.Sandbox, userID string) oktaWrite {
+	return wantWrite(http.MethodDelete, "/api/v1/apps/"+sb.AppID()+"/users/"+userID, nil)
+}
+
+// assignGroupWrite is a group's assignment (PUT, Okta's upsert); body is
+// what it sends: priority, profile.
+func assignGroupWrite(sb *sandbox.Sandbox, groupID string, body map[string]any) oktaWrite {
+	return wantWrite(http.MethodPut, "/api/v1/apps/"+sb.AppID()+"/groups/"+groupID, body)
+}
+
+func unassignGroupWrite(sb *sandbox.Sandbox, groupID string) oktaWrite {
+	return wantWrite(http.MethodDelete, "/api/v1/apps/"+sb.AppID()+"/groups/"+groupID, nil)
+}
+
+// matches reports whether the write got is the expected write w.
+func (w oktaWrite) matches(got oktaWrite) bool {
+	if w.method != got.method || w.path != got.path || (w.body == nil) != (got.body == nil) {
+		return false
+	}
+	if len(w.body) != len(got.body) {
+		return false
+	}
+	return containsJSON(w.body, got.body)
+}
+
+// containsJSON reports whether every field of want is in got with the same
+// value; nested objects are compared the same way.
+func containsJSON(want, got map[string]any) bool {
+	for k, v := range want {
+		g, ok := got[k]
+		if !ok {
+			return false
+		}
+		wm, wIsMap := v.(map[string]any)
+		gm, gIsMap := g.(map[string]any)
+		switch {
+		case wIsMap && gIsMap:
+			if !containsJSON(wm, gm) {
+				return false
+			}
+		case wIsMap != gIsMap:
+			return false
+		default:
+			a, _ := json.Marshal(v)
+			b, _ := json.Marshal(g)
+			if string(a) != string(b) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// oktaWritesSince lists the Okta writes Okta accepted (2xx) after the first
+// n requests. A refused write changed nothing: Delete retries Okta's
+// E0000046 while a group's assignment is going away.
+func oktaWritesSince(sb *sandbox.Sandbox, n int) []oktaWrite {
+	var out []oktaWrite
+	for i, r := range sb.Requests() {
+		if i < n || r.Service != "okta" || r.Method == http.MethodGet || strings.HasPrefix(r.Path, "/oauth2/") || r.Status/100 != 2 {
+			continue
+		}
+		w := oktaWrite{method: r.Method, path: r.Path}
+		if len(r.Body) > 0 {
+			if err := json.Unmarshal(r.Body, &w.body); err != nil {
+				w.body = map[string]any{"unparsed body": string(r.Body)}
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// writesMatch reports whether got holds exactly the wanted writes, in any
+// order.
+func writesMatch(got, want []oktaWrite) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	used := make([]bool, len(got))
+	for _, w := range want {
+		found := false
+		for i, g := range got {
+			if !used[i] && w.matches(g) {
+				used[i], found = true, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// expectWritesSince checks, at a step, that exactly the wanted writes (in any
+// order, bodies included) were made since the mark.
+func expectWritesSince(sb *sandbox.Sandbox, mark *int, want ...oktaWrite) resource.TestCheckFunc {
+	return func(*terraform.State) error { return checkWritesSince(sb, *mark, want...) }
+}
+
+func checkWritesSince(sb *sandbox.Sandbox, mark int, want ...oktaWrite) error {
+	if got := oktaWritesSince(sb, mark); !writesMatch(got, want) {
+		return fmt.Errorf("Okta writes:\n  got  %v\n  want %v", got, want)
+	}
+	return nil
+}
 
 // Assertions on the sandbox's request log about the two creates that are not
 // safe to repeat (the app-user POST and the push-mapping POST): each object is

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,46 +19,8 @@ import (
 // Access safety of statsigokta_user_assignment and statsigokta_group_assignment
 // (issue 11): each case is an ordinary admin mistake, and each asserts on the
 // sandbox's recorded requests that no write happened that the plan did not
-// show, and on state. (The sandbox records method and path; the bodies of
-// the writes that are expected are checked through the sandbox's own records
-// of users and assignments.)
-
-// oktaWritesSince lists the Okta writes Okta accepted (2xx) after the first
-// n requests, as "METHOD path". A refused write changed nothing: Delete
-// retries Okta's E0000046 while a group's assignment is going away.
-func oktaWritesSince(sb *sandbox.Sandbox, n int) []string {
-	var out []string
-	for i, r := range sb.Requests() {
-		if i >= n && r.Service == "okta" && r.Method != "GET" && !strings.HasPrefix(r.Path, "/oauth2/") && r.Status/100 == 2 {
-			out = append(out, r.Method+" "+r.Path)
-		}
-	}
-	return out
-}
-
-// expectWritesSince checks, at a step, that exactly the wanted writes (in any
-// order) were made since the mark.
-func expectWritesSince(sb *sandbox.Sandbox, mark *int, want ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		got := oktaWritesSince(sb, *mark)
-		if fmt.Sprint(sortedCopy(got)) != fmt.Sprint(sortedCopy(want)) {
-			return fmt.Errorf("Okta writes: got %q, want %q", got, want)
-		}
-		return nil
-	}
-}
-
-func sortedCopy(s []string) []string {
-	out := append([]string(nil), s...)
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[j] < out[i] {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
-	}
-	return out
-}
+// show, and on state. The writes are compared by method, path and body
+// (expectWritesSince in requestlog_test.go).
 
 func markRequests(sb *sandbox.Sandbox, mark *int) func() {
 	return func() { *mark = len(sb.Requests()) }
@@ -133,6 +94,18 @@ resource "statsigokta_user_assignment" "members" {
 				return user("a", "login = \"alice@example.com\"\n  org_role = \"Owner\"") + user("b", "login = \"bob@example.com\"\n  org_role = \"Owner\"")
 			},
 			summary: "One Okta object, one declaration", detail: []string{`set org_role = "Owner"`, `login = "`, `login = "`}},
+		{name: "a login that comes from a resource not applied yet, so the plan cannot check the user",
+			body: func(*sandbox.Sandbox) string {
+				return "resource \"terraform_data\" \"who\" {\n  input = \"alice@example.com\"\n}\n" +
+					user("a", "login = terraform_data.who.output")
+			},
+			summary: "User not known at plan time", detail: []string{"login is known only at apply", "-target=<that resource>"}},
+		{name: "a user_id that comes from a resource not applied yet",
+			body: func(sb *sandbox.Sandbox) string {
+				return fmt.Sprintf("resource \"terraform_data\" \"who\" {\n  input = %q\n}\n", alice(sb)) +
+					user("a", "user_id = terraform_data.who.output")
+			},
+			summary: "User not known at plan time", detail: []string{"user_id is known only at apply"}},
 		{name: "a zero timeout",
 			body: func(sb *sandbox.Sandbox) string {
 				return user("a", fmt.Sprintf("user_id = %q\n  timeouts = { create = \"0s\" }", alice(sb)))
@@ -242,7 +215,7 @@ func TestAccSafety_assignShortLogin(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
-				Check: expectWritesSince(sb, &mark, "POST /api/v1/apps/"+sb.AppID()+"/users"),
+				Check: expectWritesSince(sb, &mark, assignUserWrite(sb, userID(t, sb, "alice@example.com"), "")),
 			},
 		},
 	})
@@ -275,7 +248,7 @@ resource "statsigokta_user_assignment" "alice" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(), // not tainted: no unassign and reassign
 				}},
-				Check: expectWritesSince(sb, &mark, "POST /api/v1/apps/"+sb.AppID()+"/users"),
+				Check: expectWritesSince(sb, &mark, assignUserWrite(sb, alice, "")),
 			},
 		},
 	})
@@ -333,15 +306,14 @@ func TestAccSafety_assignGroupKeepsAccess(t *testing.T) {
 			{
 				PreConfig: func() {
 					if w := oktaWritesSince(sb, mark); len(w) != 0 {
-						t.Errorf("the refused plan wrote to Okta: %q", w)
+						t.Errorf("the refused plan wrote to Okta: %v", w)
 					}
 					markRequests(sb, &mark)()
 				},
 				Config: providerConfig(sb),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkDeactivated(sb, "erin@example.com"),
-					expectWritesSince(sb, &mark, "DELETE /api/v1/apps/"+sb.AppID()+"/users/"+erin,
-						"DELETE /api/v1/apps/"+sb.AppID()+"/groups/"+science),
+					expectWritesSince(sb, &mark, unassignUserWrite(sb, erin), unassignGroupWrite(sb, science)),
 				),
 			},
 		},
@@ -353,6 +325,7 @@ func TestAccSafety_assignGroupKeepsAccess(t *testing.T) {
 func TestAccSafety_assignPlanShowsOnlyChanges(t *testing.T) {
 	sb := newTestSandbox(t, sandbox.Options{})
 	alice := userID(t, sb, "alice@example.com")
+	var mark int
 	noSCIM := fmt.Sprintf("provider \"statsigokta\" {\n  okta_org_url = %q\n  okta_api_token = %q\n  app_id = %q\n}\n",
 		sb.OktaURL(), sb.APIToken(), sb.AppID())
 	config := func(role string) string {
@@ -368,7 +341,8 @@ func TestAccSafety_assignPlanShowsOnlyChanges(t *testing.T) {
 				}},
 			},
 			{
-				Config: config("Admin"),
+				PreConfig: markRequests(sb, &mark),
+				Config:    config("Admin"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(aliceAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(aliceAddr, tfjsonpath.New("status"), knownvalue.StringExact("PROVISIONED")),
@@ -376,7 +350,10 @@ func TestAccSafety_assignPlanShowsOnlyChanges(t *testing.T) {
 					plancheck.ExpectKnownValue(aliceAddr, tfjsonpath.New("statsig_active"), knownvalue.Null()),
 					plancheck.ExpectUnknownValue(aliceAddr, tfjsonpath.New("sync_state")),
 				}},
-				Check: checkProvisioned(sb, "alice@example.com", "Admin"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkProvisioned(sb, "alice@example.com", "Admin"),
+					expectWritesSince(sb, &mark, setRoleWrite(sb, alice, "Admin")),
+				),
 			},
 		},
 	})

@@ -57,6 +57,9 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 
+	if refuseUnknownUser(config, &resp.Diagnostics) {
+		return
+	}
 	userID := state.ID.ValueString()
 	if user, looked := r.planUser(ctx, config, state, &resp.Diagnostics); looked {
 		if user == nil {
@@ -69,11 +72,22 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 	}
 	if !known(plan.UserID) {
-		return // a login known only at apply: Create looks it up
+		return
 	}
 	replacing := !creating && userID != state.ID.ValueString()
+	own := notReplacing
+	if creating {
+		own = r.data.declared.replacementOf(ctx, req.Private, declaredUser, userID)
+	} else {
+		// Read by this instance's create plan if Terraform replaces it.
+		resp.Diagnostics.Append(markHeld(ctx, resp.Private, state.ID.ValueString())...)
+	}
 	label := declarationLabel(config.Login, plan.UserID)
-	if !r.declare(state, replacing, userID, label, plan.OrgRole, &resp.Diagnostics) {
+	if own != replacingMarked && !r.declare(state, replacing, userID, label, plan.OrgRole, &resp.Diagnostics) {
+		return
+	}
+	makesOwner := plan.OrgRole.ValueString() == "Owner" && (creating || replacing || state.OrgRole.ValueString() != "Owner")
+	if makesOwner && !r.refuseOtherOwner(ctx, userID, &resp.Diagnostics) {
 		return
 	}
 
@@ -82,8 +96,11 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 		if replacing {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("user_id"))
 			plan.markComputedUnknown()
+			if !r.refuseIfGroupKeepsAccess(ctx, state, "Replacing this assignment with one of user "+userID, &resp.Diagnostics) {
+				return
+			}
 		}
-		r.planCreate(ctx, userID, plan, &resp.Diagnostics)
+		r.planCreate(ctx, userID, plan, own, &resp.Diagnostics)
 	default:
 		plan.keepWhatCannotChange(state)
 		warnStillProvisioning(state, &resp.Diagnostics)
@@ -142,6 +159,62 @@ func (r *userAssignmentResource) lookupUser(ctx context.Context, key string, att
 	return nil
 }
 
+// refuseUnknownUser refuses a user known only at apply: the plan could not
+// show whom it assigns, check that no other resource declares that user, nor
+// see what Okta already has, and the apply would then adopt or assign
+// unchecked. It returns true after adding the error.
+func refuseUnknownUser(config userAssignmentModel, diags *diag.Diagnostics) bool {
+	attr := ""
+	switch {
+	case config.Login.IsUnknown():
+		attr = "login"
+	case config.UserID.IsUnknown():
+		attr = "user_id"
+	default:
+		return false
+	}
+	diags.AddAttributeError(path.Root(attr), "User not known at plan time",
+		fmt.Sprintf("%s is known only at apply (it comes from a resource or value that is not applied yet), so the "+
+			"plan cannot show which Okta user this assigns, check that no other resource declares that user, or see "+
+			"what Okta already has for them. Set user_id (or login) to a value known at plan time, such as a literal "+
+			"or a data source's attribute, or apply the resource it comes from first: terraform apply "+
+			"-target=<that resource>, then plan again.", attr))
+	return true
+}
+
+// refuseOtherOwner refuses to make this user Owner while another app user,
+// not declared in this plan, is the Owner already (their app user profile
+// says so): Statsig allows one, and refuses a second. An Owner declared in
+// this plan is settled by the registry: kept as Owner, it is a conflict;
+// given another role, Owner is handed over. It returns false after adding
+// the error.
+func (r *userAssignmentResource) refuseOtherOwner(ctx context.Context, userID string, diags *diag.Diagnostics) bool {
+	appUsers, err := r.data.listAppUsers(ctx)
+	if err != nil {
+		diags.AddWarning("Could not check for another Owner", "Reading the app's users failed, so the plan cannot say "+
+			"whether Statsig already has an Owner: "+err.Error())
+		return true
+	}
+	for _, au := range appUsers {
+		if au.ID == userID || profileOrgRole(au.Profile) != "Owner" ||
+			r.data.declared.awaitDeclared(ctx, declaredUser, au.ID, groupPlanWait) {
+			continue
+		}
+		login := au.ID
+		if au.Embedded != nil && au.Embedded.User != nil && au.Embedded.User.Profile.Login != "" {
+			login = au.Embedded.User.Profile.Login
+		}
+		diags.AddAttributeError(path.Root("org_role"), "Statsig already has an Owner",
+			fmt.Sprintf("%s (Okta user %s) is the Statsig organisation Owner already: their assignment to the app has "+
+				"statsigOrgRole \"Owner\", and it is not declared in this configuration. Statsig allows one Owner and "+
+				"refuses a second (\"Cannot set multiple owners\"), which would leave this user's provisioning in error. "+
+				"Set org_role = \"Admin\" here, or hand Owner over: declare %s in this configuration (import it) with "+
+				"org_role = \"Admin\" in the same plan.", login, au.ID, login))
+		return false
+	}
+	return true
+}
+
 // declarationLabel is what an instance configured, for conflict messages.
 func declarationLabel(login, userID types.String) string {
 	if known(login) && login.ValueString() != "" {
@@ -177,10 +250,18 @@ func (r *userAssignmentResource) declare(state userAssignmentModel, replacing bo
 }
 
 // planCreate announces what Create will find in Okta for this user, and
-// refuses a wait that cannot end.
-func (r *userAssignmentResource) planCreate(ctx context.Context, userID string, plan userAssignmentModel, diags *diag.Diagnostics) {
+// refuses a wait that cannot end. The assignment of an instance replaced in
+// place (own) is its own, which the apply removes first: no adoption or
+// refusal, but a warning.
+func (r *userAssignmentResource) planCreate(ctx context.Context, userID string, plan userAssignmentModel, own replacement, diags *diag.Diagnostics) {
 	groupOnly := false
-	planExisting(ctx, r.data, r.existingCheck(userID, plan.OrgRole, &groupOnly), diags)
+	if own != notReplacing {
+		addReplaceWarning(diags, "Replacing this assignment unassigns user "+userID+" from the Statsig app and assigns "+
+			"them again: Okta deactivates the user in Statsig, which wipes their Statsig roles, and then creates or "+
+			"reactivates them with the org_role set here.")
+	} else {
+		planExisting(ctx, r.data, r.existingCheck(userID, plan.OrgRole, &groupOnly), diags)
+	}
 	if groupOnly {
 		role := ""
 		if known(plan.OrgRole) {
@@ -224,24 +305,36 @@ func (r *userAssignmentResource) existingCheck(userID string, orgRole types.Stri
 	}
 }
 
-// planDestroy records the destroy and refuses one Okta would refuse: the
-// user keeps access through a group assigned to the app, unless that
-// group's assignment is destroyed in this plan too.
+// planDestroy records the destroy and refuses one Okta would refuse
+// (refuseIfGroupKeepsAccess).
 func (r *userAssignmentResource) planDestroy(ctx context.Context, state userAssignmentModel, diags *diag.Diagnostics) {
 	userID := state.ID.ValueString()
+	if r.data.declared.wasCreated(declaredUser, userID) {
+		return // create_before_destroy: this apply's create took the assignment over, and Delete keeps it
+	}
 	if err := r.data.declared.destroying(declaredUser, userID, declarationLabel(state.Login, state.UserID)); err != nil {
 		diags.AddError("One Okta object, one declaration", err.Error())
 		return
 	}
+	r.refuseIfGroupKeepsAccess(ctx, state, "Destroying this assignment", diags)
+}
+
+// refuseIfGroupKeepsAccess refuses to remove the assignment in state (a
+// destroy, or a replacement with another user) when the user keeps access
+// through a group assigned to the app, unless that group's assignment is
+// destroyed in this plan too: Okta would refuse the unassign at apply. It
+// returns false after adding the error; doing names the change.
+func (r *userAssignmentResource) refuseIfGroupKeepsAccess(ctx context.Context, state userAssignmentModel, doing string, diags *diag.Diagnostics) bool {
+	userID := state.ID.ValueString()
 	au, err := r.data.readAppUser(ctx, userID)
 	if err != nil || au.Scope != "USER" {
-		return // gone already, or not readable: Delete says what it finds
+		return true // gone already, or not readable: Delete says what it finds
 	}
 	granting, err := r.data.groupsGrantingAccess(ctx, userID)
 	if err != nil {
 		diags.AddWarning("Could not check group access", "Reading the app's assigned groups failed, so the plan cannot say "+
 			"whether Okta will refuse to unassign user "+userID+": "+err.Error())
-		return
+		return true
 	}
 	var keep []string
 	for _, g := range granting {
@@ -249,14 +342,24 @@ func (r *userAssignmentResource) planDestroy(ctx context.Context, state userAssi
 			keep = append(keep, g.label)
 		}
 	}
-	if len(keep) > 0 {
-		diags.AddError("User keeps access to Statsig through a group",
-			fmt.Sprintf("Destroying this assignment would not remove user %s (%s) from Statsig: the user is a member of %s, "+
-				"assigned to the Statsig app, and Okta refuses to unassign a user whom an assigned group grants access "+
-				"(E0000046). Remove the user from that group, or destroy that group's assignment "+
-				"(statsigokta_group_assignment) in the same plan, or keep this resource.", userID, state.UserName.ValueString(),
-				strings.Join(keep, ", ")))
+	if len(keep) == 0 {
+		return true
 	}
+	diags.AddError("User keeps access to Statsig through a group",
+		fmt.Sprintf("%s would not remove user %s (%s) from Statsig: the user is a member of %s, "+
+			"assigned to the Statsig app, and Okta refuses to unassign a user whom an assigned group grants access "+
+			"(E0000046). Remove the user from that group, or destroy that group's assignment "+
+			"(statsigokta_group_assignment) in the same plan, or keep this resource.", doing, userID, state.UserName.ValueString(),
+			strings.Join(keep, ", ")))
+	return false
+}
+
+// addReplaceWarning says, in the plan of an instance replaced in place,
+// what the replacement does to access (declarations.go).
+func addReplaceWarning(diags *diag.Diagnostics, what string) {
+	diags.AddWarning("Replacing removes and restores access", what+" With lifecycle { create_before_destroy = true } "+
+		"the existing object is kept instead when it is as configured and was changed within the last hour (the "+
+		"apply stops before any change otherwise), and the destroy of the old instance only forgets it.")
 }
 
 // groupPlanWait bounds how long a destroy plan waits for the registry to hear

@@ -197,6 +197,7 @@ func (r *userAssignmentResource) Create(ctx context.Context, req resource.Create
 	if appUser == nil {
 		return
 	}
+	r.data.declared.created(declaredUser, userID)
 
 	// From here on the assignment exists in Okta, and is saved in state
 	// whatever the wait finds, untainted: neither a wait that runs out nor
@@ -263,6 +264,7 @@ func (r *userAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	r.data.declared.refreshed(declaredUser, appUser.ID)
 	state.fromAppUser(appUser)
 	if !state.StatsigActive.IsNull() || (r.data.statsig != nil && r.data.statsig.HasSCIM()) {
 		state.StatsigActive = r.statsigActive(ctx, state.UserName.ValueString(), false, &resp.Diagnostics)
@@ -294,7 +296,9 @@ func (r *userAssignmentResource) Update(ctx context.Context, req resource.Update
 		resp.Diagnostics.AddError(describeAPIError("Could not read the assignment", err))
 		return
 	}
-	roleChanges := known(plan.OrgRole) && profileOrgRole(appUser.Profile) != plan.OrgRole.ValueString()
+	// Only a role the plan showed changing is written: Okta's may differ from
+	// state after a -refresh=false plan, and the plan did not show that.
+	roleChanges := known(plan.OrgRole) && !plan.OrgRole.Equal(state.OrgRole)
 	if roleChanges {
 		// Okta replaces the app user profile on update, so send it whole.
 		profile := make(map[string]any, len(appUser.Profile)+1)
@@ -313,6 +317,9 @@ func (r *userAssignmentResource) Update(ctx context.Context, req resource.Update
 	planned := plan
 	plan.ID, plan.UserID = state.ID, state.UserID
 	plan.fromAppUser(appUser)
+	if known(planned.OrgRole) {
+		plan.OrgRole = planned.OrgRole
+	}
 	if known(planned.Status) {
 		plan.Status, plan.ExternalID = planned.Status, planned.ExternalID
 	}
@@ -335,6 +342,11 @@ func (r *userAssignmentResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	userID := state.ID.ValueString()
+	if r.data.declared.wasCreated(declaredUser, userID) {
+		// create_before_destroy: this apply's create holds the same
+		// assignment now; unassigning it would leave state saying assigned.
+		return
+	}
 	err := r.unassign(ctx, userID, groupUnassignWait)
 	switch {
 	case err == nil || okta.IsNotFound(err):
