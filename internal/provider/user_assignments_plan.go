@@ -61,12 +61,24 @@ func indexAppUsers(users []okta.AppUser) *appUserIndex {
 }
 
 func setUserFromAppUser(u *okta.AppUser) setUser {
+	status, syncState := setStatus(u.Status, u.SyncState)
 	return setUser{
 		OrgRole:   stringOrNull(profileOrgRole(u.Profile)),
 		UserID:    types.StringValue(u.ID),
-		Status:    types.StringValue(u.Status),
-		SyncState: stringOrNull(u.SyncState),
+		Status:    status,
+		SyncState: syncState,
 	}
+}
+
+// setStatus is what state records of a user's status and sync state: both
+// null once Okta is done (provisioned and synchronized, or active on an app
+// that does not provision), which almost every user of a large set is, so
+// that state stays small; only users Okta is not done with carry them.
+func setStatus(status, syncState string) (types.String, types.String) {
+	if provisionedStatus(status, syncState) || (status == "ACTIVE" && syncState == "DISABLED") {
+		return types.StringNull(), types.StringNull()
+	}
+	return types.StringValue(status), stringOrNull(syncState)
 }
 
 // groupOnlyLogins lists, sorted, the group-only users that the set does not
@@ -314,7 +326,7 @@ func (r *userAssignmentsResource) waitForSet(ctx context.Context, result map[str
 					continue
 				}
 				e := result[key]
-				e.Status, e.SyncState = types.StringValue(u.Status), stringOrNull(u.SyncState)
+				e.Status, e.SyncState = setStatus(u.Status, u.SyncState)
 				result[key] = e
 				switch {
 				// The singular resource's test (on main since this branch:

@@ -90,8 +90,12 @@ func (r *userAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaR
 						Validators: []validator.String{stringvalidator.OneOf("Member", "Admin", "Owner")},
 					},
 					"user_id":    schema.StringAttribute{Computed: true, MarkdownDescription: "Okta user id."},
-					"status":     schema.StringAttribute{Computed: true, MarkdownDescription: "App user status in Okta, such as `PROVISIONED`."},
-					"sync_state": schema.StringAttribute{Computed: true, MarkdownDescription: "Okta's provisioning sync state, such as `SYNCHRONIZED`."},
+					"status": schema.StringAttribute{Computed: true, MarkdownDescription: "App user status in Okta, such as " +
+						"`STAGED`, while Okta is not done with the user; null once the user is provisioned (`PROVISIONED` and " +
+						"`SYNCHRONIZED`, or `ACTIVE` and `DISABLED` on an app that does not provision), so that the state of a " +
+						"large set stays small."},
+					"sync_state": schema.StringAttribute{Computed: true, MarkdownDescription: "Okta's provisioning sync state, " +
+						"such as `ERROR`, while Okta is not done with the user; null once provisioned, as `status`."},
 				}},
 			},
 			"max_unassignments": schema.Int64Attribute{

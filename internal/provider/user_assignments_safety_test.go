@@ -6,10 +6,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/sandbox"
 )
@@ -229,4 +233,23 @@ func TestAccUserAssignments_replace(t *testing.T) {
 	}
 	expectWrites(t, sb, "DELETE alice@example.com", "DELETE bob@example.com", "POST assign", "POST assign")
 	c.mustRun("destroy", "-auto-approve", "-input=false")
+}
+
+// State records status and sync_state only for users Okta is not done with:
+// a user still provisioning carries them, a provisioned one has them null.
+func TestAccUserAssignments_compactStatus(t *testing.T) {
+	sb := newTestSandbox(t, sandbox.Options{ProvisioningDelay: time.Hour})
+	users := map[string]string{"alice@example.com": ""}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: setConfig(sb, "wait_for_provisioning = false", users),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(setAddr, tfjsonpath.New("users").AtMapKey("alice@example.com").AtMapKey("status"),
+					knownvalue.StringRegexp(regexp.MustCompile(`^[A-Z]+$`))),
+				statecheck.ExpectKnownValue(setAddr, tfjsonpath.New("users").AtMapKey("alice@example.com").AtMapKey("sync_state"),
+					knownvalue.NotNull()),
+			},
+		}},
+	})
 }
