@@ -54,13 +54,15 @@ func (r *userAssignmentsResource) replacedBy(ctx context.Context, private privat
 	return ""
 }
 
-// namesCapped lists at most 20 names, and how many more there are.
+// listCap is how many names a message lists before "and N more".
+const listCap = 20
+
+// namesCapped lists at most listCap names, and how many more there are.
 func namesCapped(names []string) string {
-	const max = 20
-	if len(names) <= max {
+	if len(names) <= listCap {
 		return quoteAll(names, ", ")
 	}
-	return fmt.Sprintf("%s and %d more", quoteAll(names[:max], ", "), len(names)-max)
+	return fmt.Sprintf("%s and %d more", quoteAll(names[:listCap], ", "), len(names)-listCap)
 }
 
 // warnAdoption announces a create over direct assignments Okta already has
@@ -93,8 +95,8 @@ func warnAdoption(planned map[string]setUser, baseline map[string]setUser, chang
 			was := baseByID[planned[key].UserID.ValueString()].OrgRole.ValueString()
 			roles = append(roles, fmt.Sprintf("%q (%s -> %s)", key, orNone(was), planned[key].OrgRole.ValueString()))
 		}
-		if len(roles) > 20 {
-			roles = append(roles[:20], fmt.Sprintf("and %d more", len(changes.roles)-20))
+		if len(roles) > listCap {
+			roles = append(roles[:listCap], fmt.Sprintf("and %d more", len(changes.roles)-listCap))
 		}
 		fmt.Fprintf(&b, " The apply changes the org_role of %d of them: %s.", len(changes.roles), strings.Join(roles, ", "))
 	}
@@ -176,8 +178,8 @@ func (r *userAssignmentsResource) refuseGroupKept(ctx context.Context, names []s
 	}
 	sort.Strings(kept)
 	shown := kept
-	if len(shown) > 20 {
-		shown = append(shown[:20:20], fmt.Sprintf("and %d more", len(kept)-20))
+	if len(shown) > listCap {
+		shown = append(shown[:listCap:listCap], fmt.Sprintf("and %d more", len(kept)-listCap))
 	}
 	diags.AddAttributeError(path.Root("users"), "Users keep access to Statsig through a group",
 		fmt.Sprintf("%s, but Okta refuses to unassign a user whom a group assigned to the Statsig app grants access "+

@@ -89,7 +89,7 @@ func (r *userAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaR
 							"When not set, the role is left as Okta has it.",
 						Validators: []validator.String{stringvalidator.OneOf("Member", "Admin", "Owner")},
 					},
-					"user_id":    schema.StringAttribute{Computed: true, MarkdownDescription: "Okta user id."},
+					"user_id": schema.StringAttribute{Computed: true, MarkdownDescription: "Okta user id."},
 					"status": schema.StringAttribute{Computed: true, MarkdownDescription: "App user status in Okta, such as " +
 						"`STAGED`, while Okta is not done with the user; null once the user is provisioned (`PROVISIONED` and " +
 						"`SYNCHRONIZED`, or `ACTIVE` and `DISABLED` on an app that does not provision), so that the state of a " +
@@ -102,8 +102,8 @@ func (r *userAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaR
 				Optional: true,
 				Computed: true,
 				Default:  int64default.StaticInt64(defaultMaxUnassignments),
-				MarkdownDescription: "The most users one plan may unassign (by update or destroy); more is a plan-time " +
-					"error that lists them. Defaults to `10`.",
+				MarkdownDescription: "The most users one plan may unassign (by update, destroy, or replacement, which " +
+					"unassigns everyone in the set); more is a plan-time error that lists them. Defaults to `10`.",
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"wait_for_provisioning": schema.BoolAttribute{
