@@ -413,6 +413,17 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		plan.PlannedUnassignments = stringList(ctx, nil, &resp.Diagnostics)
 		if state != nil {
 			plan.GroupOnlyUsers, plan.GroupOnlyCount = state.GroupOnlyUsers, state.GroupOnlyCount
+		} else if how := r.replacedBy(ctx, req.Private); how != "" {
+			// A replacement unassigns everyone whatever users turns out to be.
+			appUsers, err := r.data.listAppUsers(ctx)
+			if err != nil {
+				resp.Diagnostics.AddError(describeAPIError("Could not list the app's users", err))
+				return
+			}
+			limit := plan.MaxUnassignments.ValueInt64() // unknown: 0
+			if r.planReplace(ctx, how, indexAppUsers(appUsers), limit, &resp.Diagnostics); resp.Diagnostics.HasError() {
+				return
+			}
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return

@@ -253,3 +253,37 @@ func TestAccUserAssignments_compactStatus(t *testing.T) {
 		}},
 	})
 }
+
+// A replacement whose users are known only during apply is guarded too: it
+// unassigns everyone whatever the map turns out to be.
+func TestAccUserAssignments_replaceUnknownUsers(t *testing.T) {
+	sb := groupOnlySandbox(t)
+	c := newCLIRun(t)
+	config := func(limit int) string {
+		return providerConfig(sb) + fmt.Sprintf(`
+resource "terraform_data" "users" {
+  input = { "alice@example.com" = { org_role = null }, "bob@example.com" = { org_role = null } }
+}
+
+resource "statsigokta_user_assignments" "all" {
+  max_unassignments = %d
+  users             = terraform_data.users.output
+}
+`, limit)
+	}
+	c.writeConfig(config(1))
+	c.mustRun("apply", "-auto-approve", "-input=false")
+	c.mustRun("taint", "terraform_data.users")
+	c.mustRun("taint", setAddr)
+	sb.ResetRequests()
+	out, code := c.run("plan", "-input=false")
+	if want := wrapped("Replacing the set unassigns everyone in it", "(taint)", "all 2 users", "max_unassignments = 1"); code == 0 || !want.MatchString(out) {
+		t.Fatalf("plan of the tainted set with unknown users: exit %d, want %s:\n%s", code, want, out)
+	}
+	expectNoSetWrites(t, sb, "after the refused plan")
+	c.mustRun("untaint", setAddr)
+	c.mustRun("untaint", "terraform_data.users")
+	c.writeConfig(config(2))
+	c.mustRun("apply", "-auto-approve", "-input=false")
+	c.mustRun("destroy", "-auto-approve", "-input=false")
+}
