@@ -48,7 +48,6 @@ terraform {
 provider "statsigokta" {}
 
 resource "statsigokta_user_assignments" "all" {
-  max_unassignments = 0
   users = {
 `)
 	for _, l := range logins {
