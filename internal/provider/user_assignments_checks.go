@@ -149,17 +149,17 @@ func (r *userAssignmentsResource) refuseGroupKept(ctx context.Context, names []s
 	if len(names) == 0 {
 		return
 	}
+	grants, err := r.grantsByUser(ctx)
+	if err != nil {
+		diags.AddWarning("Could not check group access", "Reading the app's assigned groups failed, so the plan cannot "+
+			"say whether Okta will refuse to unassign some of the users: "+err.Error())
+		return
+	}
 	destroyed := map[string]bool{} // granting group id -> destroyed in this plan
 	var kept []string
 	for _, name := range names {
-		granting, err := r.data.groupsGrantingAccess(ctx, idOf(name))
-		if err != nil {
-			diags.AddWarning("Could not check group access", "Reading the app's assigned groups failed, so the plan cannot "+
-				"say whether Okta will refuse to unassign some of the users: "+err.Error())
-			return
-		}
 		var groups []string
-		for _, g := range granting {
+		for _, g := range grants[idOf(name)] {
 			gone, ok := destroyed[g.id]
 			if !ok {
 				gone = r.data.declared.awaitDestroying(ctx, declaredGroup, g.id, groupPlanWait)
@@ -185,6 +185,27 @@ func (r *userAssignmentsResource) refuseGroupKept(ctx context.Context, names []s
 		fmt.Sprintf("%s, but Okta refuses to unassign a user whom a group assigned to the Statsig app grants access "+
 			"(E0000046), so the apply would fail for: %s.\n\nKeep these users in users, or remove them from the group, or "+
 			"destroy that group's assignment (statsigokta_group_assignment) in the same plan.", why, strings.Join(shown, ", ")))
+}
+
+// grantsByUser indexes, by member id, the app's assigned groups as the
+// single resource reads them (once per walk, groupsGrantingAccess), so that
+// checking N users costs one pass over the members, not N.
+func (r *userAssignmentsResource) grantsByUser(ctx context.Context) (map[string][]grantingGroup, error) {
+	if _, err := r.data.groupsGrantingAccess(ctx, ""); err != nil { // loads the walk's cache
+		return nil, err
+	}
+	v, _ := r.data.found.Load("app group members")
+	m, ok := v.(*appGroupMembers)
+	if !ok {
+		return nil, fmt.Errorf("internal error: unexpected %T in the plan cache", v)
+	}
+	out := map[string][]grantingGroup{}
+	for _, g := range m.groups {
+		for _, id := range g.members {
+			out[id] = append(out[id], g.grantingGroup)
+		}
+	}
+	return out, nil
 }
 
 // unknownRoles marks an unset org_role unknown: what Okta gives a new
