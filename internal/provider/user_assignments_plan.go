@@ -61,12 +61,24 @@ func indexAppUsers(users []okta.AppUser) *appUserIndex {
 }
 
 func setUserFromAppUser(u *okta.AppUser) setUser {
+	status, syncState := setStatus(u.Status, u.SyncState)
 	return setUser{
 		OrgRole:   stringOrNull(profileOrgRole(u.Profile)),
 		UserID:    types.StringValue(u.ID),
-		Status:    types.StringValue(u.Status),
-		SyncState: stringOrNull(u.SyncState),
+		Status:    status,
+		SyncState: syncState,
 	}
+}
+
+// setStatus is what state records of a user's status and sync state: both
+// null once Okta is done (provisioned and synchronized, or active on an app
+// that does not provision), which almost every user of a large set is, so
+// that state stays small; only users Okta is not done with carry them.
+func setStatus(status, syncState string) (types.String, types.String) {
+	if provisionedStatus(status, syncState) || (status == "ACTIVE" && syncState == "DISABLED") {
+		return types.StringNull(), types.StringNull()
+	}
+	return types.StringValue(status), stringOrNull(syncState)
 }
 
 // groupOnlyLogins lists, sorted, the group-only users that the set does not
@@ -314,7 +326,7 @@ func (r *userAssignmentsResource) waitForSet(ctx context.Context, result map[str
 					continue
 				}
 				e := result[key]
-				e.Status, e.SyncState = types.StringValue(u.Status), stringOrNull(u.SyncState)
+				e.Status, e.SyncState = setStatus(u.Status, u.SyncState)
 				result[key] = e
 				switch {
 				// The singular resource's test (on main since this branch:
@@ -401,6 +413,17 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		plan.PlannedUnassignments = stringList(ctx, nil, &resp.Diagnostics)
 		if state != nil {
 			plan.GroupOnlyUsers, plan.GroupOnlyCount = state.GroupOnlyUsers, state.GroupOnlyCount
+		} else if how := r.replacedBy(ctx, req.Private); how != "" {
+			// A replacement unassigns everyone whatever users turns out to be.
+			appUsers, err := r.data.listAppUsers(ctx)
+			if err != nil {
+				resp.Diagnostics.AddError(describeAPIError("Could not list the app's users", err))
+				return
+			}
+			limit := plan.MaxUnassignments.ValueInt64() // unknown: 0
+			if r.planReplace(ctx, how, indexAppUsers(appUsers), limit, &resp.Diagnostics); resp.Diagnostics.HasError() {
+				return
+			}
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
@@ -442,29 +465,38 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 
+	replacing := "" // a create plan of a set that replaces one: "taint" or "replace"
 	baseline := prior
 	if state == nil {
 		baseline = idx.directByName() // created over what Okta has: adopt or remove it
+		if replacing = r.replacedBy(ctx, req.Private); replacing != "" {
+			baseline = map[string]setUser{} // the destroy of the old set unassigns them first
+		}
 	}
 	planned := plannedUsers(configured, ids, baseline)
 	if state == nil {
-		for key, u := range planned { // from the listing: known after apply (see below)
-			u.Status, u.SyncState = types.StringUnknown(), types.StringUnknown()
-			if configured[key].OrgRole.IsNull() {
-				u.OrgRole = types.StringUnknown()
-			}
-			planned[key] = u
-		}
+		unknownRoles(planned, configured) // from the listing: known after apply (see below)
 	}
 	changes := diffSet(baseline, planned)
 	limit := plan.MaxUnassignments.ValueInt64()
 	if plan.MaxUnassignments.IsUnknown() {
 		limit = 0
 	}
-	if int64(len(changes.unassign)) > limit {
+	switch {
+	case replacing != "":
+		r.planReplace(ctx, replacing, idx, limit, &resp.Diagnostics)
+	case int64(len(changes.unassign)) > limit:
 		summary, detail := guardError(changes.unassign, limit, false)
 		resp.Diagnostics.AddAttributeError(path.Root("users"), summary, detail)
+	default:
+		r.refuseGroupKept(ctx, changes.unassign, func(name string) string { return baseline[name].UserID.ValueString() },
+			"This plan unassigns them", &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
 		return
+	}
+	if state == nil && replacing == "" {
+		warnAdoption(planned, baseline, changes, &resp.Diagnostics)
 	}
 	for _, key := range changes.assign {
 		if idx.groupOnly[ids[key]] {
@@ -474,27 +506,14 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 	}
 
-	if err := r.data.declared.claim(declaredUserSet, r.data.appID, "a statsigokta_user_assignments"); err != nil {
-		resp.Diagnostics.AddError("Two sets of user assignments for one app", err.Error())
-	}
-	for _, key := range keys {
-		if err := r.data.declared.claim(declaredUser, ids[key], setLabel(key)); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("users").AtMapKey(key), "User declared twice", err.Error())
-		}
-		// One Owner across the set and the single resources.
-		if role := planned[key].OrgRole; known(role) && role.ValueString() == "Owner" {
-			if err := r.data.declared.claim(declaredOwner, "Owner", setLabel(key)); err != nil {
-				resp.Diagnostics.AddAttributeError(path.Root("users").AtMapKey(key), "One Okta object, one declaration", err.Error())
-			}
-		}
-	}
-	for _, name := range changes.unassign {
-		if err := r.data.declared.destroying(declaredUser, baseline[name].UserID.ValueString(), setLabel(name)); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("users"), "User declared twice", err.Error())
-		}
+	if replacing != "replace" { // for -replace, this instance's prior-state plan claimed them
+		r.claimUsers(keys, ids, planned, changes.unassign, baseline, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if state != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, setReplaceKey, setFromPlan)...)
 	}
 	plan.setUsers(ctx, planned, &resp.Diagnostics)
 	plan.PlannedUnassignments = stringList(ctx, changes.unassign, &resp.Diagnostics)
@@ -515,6 +534,32 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
+// claimUsers records the set and each of its users in the walk's registry
+// (one entry per user, so that a statsigokta_user_assignment of one of them
+// conflicts in either planning order), and the users it unassigns.
+func (r *userAssignmentsResource) claimUsers(keys []string, ids map[string]string, planned map[string]setUser, unassign []string,
+	baseline map[string]setUser, diags *diag.Diagnostics) {
+	if err := r.data.declared.claim(declaredUserSet, r.data.appID, "a statsigokta_user_assignments"); err != nil {
+		diags.AddError("Two sets of user assignments for one app", err.Error())
+	}
+	for _, key := range keys {
+		if err := r.data.declared.claim(declaredUser, ids[key], setLabel(key)); err != nil {
+			diags.AddAttributeError(path.Root("users").AtMapKey(key), "User declared twice", err.Error())
+		}
+		// One Owner across the set and the single resources.
+		if role := planned[key].OrgRole; known(role) && role.ValueString() == "Owner" {
+			if err := r.data.declared.claim(declaredOwner, "Owner", setLabel(key)); err != nil {
+				diags.AddAttributeError(path.Root("users").AtMapKey(key), "One Okta object, one declaration", err.Error())
+			}
+		}
+	}
+	for _, name := range unassign {
+		if err := r.data.declared.destroying(declaredUser, baseline[name].UserID.ValueString(), setLabel(name)); err != nil {
+			diags.AddAttributeError(path.Root("users"), "User declared twice", err.Error())
+		}
+	}
+}
+
 // planDestroy applies the guard to a destroy, and records the users being
 // unassigned so that a new declaration of one of them conflicts.
 func (r *userAssignmentsResource) planDestroy(ctx context.Context, state *userAssignmentsModel, diags *diag.Diagnostics) {
@@ -522,7 +567,8 @@ func (r *userAssignmentsResource) planDestroy(ctx context.Context, state *userAs
 		return
 	}
 	var names []string
-	for name, u := range state.usersMap(ctx, diags) {
+	users := state.usersMap(ctx, diags)
+	for name, u := range users {
 		if u.Status.ValueString() != notAssigned {
 			names = append(names, name)
 			if err := r.data.declared.destroying(declaredUser, u.UserID.ValueString(), setLabel(name)); err != nil {
@@ -537,5 +583,8 @@ func (r *userAssignmentsResource) planDestroy(ctx context.Context, state *userAs
 	if int64(len(names)) > limit {
 		names = sortedKeys(sliceSet(names))
 		diags.AddError(guardError(names, limit, true))
+		return
 	}
+	r.refuseGroupKept(ctx, sortedKeys(sliceSet(names)), func(name string) string { return users[name].UserID.ValueString() },
+		"Destroying the set unassigns them", diags)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
@@ -130,5 +131,39 @@ func TestResolveKeys_batched(t *testing.T) {
 	_, diags = resolveKeys(context.Background(), c, []string{"nobody@example.com"}, nil, idx)
 	if !diags.HasError() || !strings.Contains(diags[0].Detail(), `users["nobody@example.com"]`) {
 		t.Errorf("unknown login: %v", diags)
+	}
+}
+
+// The adoption warning lists at most listCap logins and counts the rest,
+// with the role changes and the removals.
+func TestWarnAdoption_capped(t *testing.T) {
+	baseline := map[string]setUser{"gone@example.com": entry("00ugone", "", "PROVISIONED")}
+	planned := map[string]setUser{}
+	for i := 0; i < 25; i++ {
+		id := fmt.Sprintf("00u%02d", i)
+		baseline[fmt.Sprintf("u%02d@example.com", i)] = entry(id, "Member", "PROVISIONED")
+		planned[fmt.Sprintf("u%02d@example.com", i)] = entry(id, "Member", "")
+	}
+	planned["u03@example.com"] = entry("00u03", "Admin", "")
+	var diags diag.Diagnostics
+	warnAdoption(planned, baseline, diffSet(baseline, planned), &diags)
+	if diags.WarningsCount() != 1 {
+		t.Fatalf("want one warning, got %v", diags)
+	}
+	detail := diags.Warnings()[0].Detail()
+	for _, want := range []string{"assigns 25 of these users", `"u19@example.com" and 5 more`, `"u03@example.com" (Member -> Admin)`,
+		`unassigns them`, `"gone@example.com"`} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("warning lacks %q:\n%s", want, detail)
+		}
+	}
+	if strings.Contains(detail, "u20@example.com") {
+		t.Errorf("warning lists more than %d logins:\n%s", listCap, detail)
+	}
+	// Nothing adopted, nothing removed: no warning.
+	diags = nil
+	warnAdoption(planned, map[string]setUser{}, diffSet(map[string]setUser{}, planned), &diags)
+	if diags.WarningsCount() != 0 {
+		t.Errorf("warning on a create over nothing: %v", diags)
 	}
 }

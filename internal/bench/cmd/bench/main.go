@@ -35,6 +35,7 @@ import (
 type options struct {
 	ctx             context.Context // canceled on SIGINT/SIGTERM
 	sizes           []int
+	setSizes        []int // rows of statsigokta_user_assignments (set.go)
 	baseline        map[int]bool
 	pacedBaseline   map[int]bool
 	latency         time.Duration
@@ -49,6 +50,7 @@ type options struct {
 func main() {
 	var o options
 	sizes := flag.String("sizes", "100,1000,5000", "numbers of user assignments N to measure")
+	setSizes := flag.String("set-sizes", "", "numbers of users N of one statsigokta_user_assignments to measure (set.go), e.g. 5000,50000")
 	baseline := flag.String("baseline", "100,1000", "sizes at which to also run the baseline (shared_reads = false)")
 	paced := flag.String("paced-baseline", "100", "baseline sizes run against the real apps bucket (the others raise it and only count calls)")
 	flag.DurationVar(&o.latency, "latency", 50*time.Millisecond, "sandbox latency per request")
@@ -64,6 +66,9 @@ func main() {
 	o.ctx = ctx
 	var err error
 	if o.sizes, err = parseInts(*sizes); err != nil {
+		fail(err)
+	}
+	if o.setSizes, err = parseInts(*setSizes); err != nil {
 		fail(err)
 	}
 	o.baseline, o.pacedBaseline = map[int]bool{}, map[int]bool{}
@@ -166,8 +171,17 @@ func run(o options) error {
 		}
 		rows = append(rows, r...)
 	}
+	var sets []setRow
+	for _, n := range o.setSizes {
+		r, err := measureSet(o, n, work, sandboxBin, provider, tfrc)
+		if err != nil {
+			return fmt.Errorf("set of %d: %w", n, err)
+		}
+		sets = append(sets, r)
+	}
 	fmt.Println()
 	printReport(os.Stdout, o, rows, time.Since(started))
+	printSetReport(os.Stdout, rows, sets)
 	if !targetsMet(rows) {
 		return errors.New("targets not met")
 	}

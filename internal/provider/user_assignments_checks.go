@@ -1,0 +1,221 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Plan-time announcements and refusals of statsigokta_user_assignments that
+// concern what Okta already holds: adoption on create, a replacement (taint
+// or -replace), and users whom a group keeps in the app.
+
+// A create plan of the set may replace an existing one, which Terraform
+// destroys first, unassigning everyone in it. Terraform does not say so, and
+// hands the create plan no prior state; two traces tell:
+//   - for -replace, Terraform plans the instance with its prior state first
+//     and then again as a create, handing over that plan's private state,
+//     where the first plan leaves setReplaceKey (it has also claimed the
+//     users in the registry);
+//   - for a tainted set, Terraform hands over no private state, but it
+//     refreshes the tainted object first in the same walk: Read records
+//     the app in setsRead. (With -refresh=false there is no such trace.)
+//
+// During apply Terraform plans the replacement again after the destroy,
+// without either trace; the plan is then an ordinary create over what Okta
+// holds after the destroy, which planReplace's plan equals.
+const setReplaceKey = "user_assignments_replaced"
+
+var setFromPlan = []byte(`"plan"`)
+
+// setsRead is the found key under which Read records, per walk, that a set
+// of the app exists in state.
+const setsRead = "user_assignments read"
+
+type privateKeys interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// replacedBy says how a create plan replaces an existing set: "" (a new
+// set), "taint" or "replace".
+func (r *userAssignmentsResource) replacedBy(ctx context.Context, private privateKeys) string {
+	if v, _ := private.GetKey(ctx, setReplaceKey); string(v) == string(setFromPlan) {
+		return "replace"
+	}
+	if _, ok := r.data.found.Load(setsRead); ok {
+		return "taint"
+	}
+	return ""
+}
+
+// listCap is how many names a message lists before "and N more".
+const listCap = 20
+
+// namesCapped lists at most listCap names, and how many more there are.
+func namesCapped(names []string) string {
+	if len(names) <= listCap {
+		return quoteAll(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", quoteAll(names[:listCap], ", "), len(names)-listCap)
+}
+
+// warnAdoption announces a create over direct assignments Okta already has
+// (made in the console, or by resources since removed from state): the set
+// takes them over without a write, changes the org roles that differ, and
+// unassigns the ones the map lacks (planned_unassignments, guarded).
+func warnAdoption(planned map[string]setUser, baseline map[string]setUser, changes setChanges, diags *diag.Diagnostics) {
+	baseByID := make(map[string]setUser, len(baseline))
+	for _, u := range baseline {
+		baseByID[u.UserID.ValueString()] = u
+	}
+	assign := sliceSet(changes.assign)
+	var adopted []string
+	for _, key := range sortedKeys(planned) {
+		if !assign[key] {
+			adopted = append(adopted, key)
+		}
+	}
+	if len(adopted) == 0 && len(changes.unassign) == 0 {
+		return
+	}
+	var b strings.Builder
+	if len(adopted) > 0 {
+		fmt.Fprintf(&b, "Okta already assigns %d of these users directly (made in the Okta console, or by resources no "+
+			"longer in state); this set adopts them without a write: %s.", len(adopted), namesCapped(adopted))
+	}
+	if len(changes.roles) > 0 {
+		roles := make([]string, 0, len(changes.roles))
+		for _, key := range changes.roles {
+			was := baseByID[planned[key].UserID.ValueString()].OrgRole.ValueString()
+			roles = append(roles, fmt.Sprintf("%q (%s -> %s)", key, orNone(was), planned[key].OrgRole.ValueString()))
+		}
+		if len(roles) > listCap {
+			roles = append(roles[:listCap], fmt.Sprintf("and %d more", len(changes.roles)-listCap))
+		}
+		fmt.Fprintf(&b, " The apply changes the org_role of %d of them: %s.", len(changes.roles), strings.Join(roles, ", "))
+	}
+	if len(changes.unassign) > 0 {
+		fmt.Fprintf(&b, " Okta also assigns %d users directly who are not in users; the apply unassigns them, which "+
+			"deactivates them in Statsig (planned_unassignments): %s.", len(changes.unassign), namesCapped(changes.unassign))
+	}
+	b.WriteString(" To leave Okta as it is, add the users to the map with their current org_role, or `terraform import` " +
+		"the set by the app id first.")
+	diags.AddAttributeWarning(path.Root("users"), "The set adopts existing direct assignments", strings.TrimSpace(b.String()))
+}
+
+// planReplace is the create plan of a set that replaces an existing one:
+// Terraform destroys the old set first, unassigning every user Okta assigns
+// directly now, and then assigns the users map again, so everyone is
+// deactivated in Statsig and comes back without their project roles. It is
+// guarded by max_unassignments like any removal; refused is also a user
+// whom a group keeps in the app, whose unassignment Okta refuses.
+func (r *userAssignmentsResource) planReplace(ctx context.Context, how string, idx *appUserIndex, limit int64, diags *diag.Diagnostics) {
+	direct := idx.directByName()
+	names := sortedKeys(direct)
+	undo := "To keep everyone assigned, run the plan without -replace."
+	if how == "taint" {
+		undo = "To keep everyone assigned, run `terraform untaint` on this resource."
+	}
+	if int64(len(names)) > limit {
+		diags.AddAttributeError(path.Root("max_unassignments"), "Replacing the set unassigns everyone in it",
+			fmt.Sprintf("This plan replaces the set (%s): Terraform destroys it first, which unassigns all %d users it "+
+				"holds, more than max_unassignments = %d, and then assigns the users map again. Each user is deactivated "+
+				"in Statsig and loses every Statsig role meanwhile: %s.\n\n%s If this is intended, first set "+
+				"max_unassignments = %d (or more) and apply (that changes nothing in Okta), then replace.",
+				how, len(names), limit, namesCapped(names), undo, len(names)))
+		return
+	}
+	r.refuseGroupKept(ctx, names, func(name string) string { return direct[name].UserID.ValueString() },
+		"Replacing the set unassigns them first", diags)
+	if len(names) > 0 && !diags.HasError() {
+		diags.AddWarning("Replacing the set unassigns and reassigns every user",
+			fmt.Sprintf("This plan replaces the set (%s): the apply unassigns all %d users it holds, which deactivates "+
+				"them in Statsig and removes their Statsig roles, and then assigns the users map again: %s. %s",
+				how, len(names), namesCapped(names), undo))
+	}
+}
+
+// refuseGroupKept refuses to plan the unassignment of users whom an app
+// group keeps in the app: Okta answers E0000046 to such a DELETE, so the
+// plan must not promise it. A group whose assignment this plan destroys
+// grants nothing after the apply, as for the singular resource.
+func (r *userAssignmentsResource) refuseGroupKept(ctx context.Context, names []string, idOf func(string) string, why string, diags *diag.Diagnostics) {
+	if len(names) == 0 {
+		return
+	}
+	grants, err := r.grantsByUser(ctx)
+	if err != nil {
+		diags.AddWarning("Could not check group access", "Reading the app's assigned groups failed, so the plan cannot "+
+			"say whether Okta will refuse to unassign some of the users: "+err.Error())
+		return
+	}
+	destroyed := map[string]bool{} // granting group id -> destroyed in this plan
+	var kept []string
+	for _, name := range names {
+		var groups []string
+		for _, g := range grants[idOf(name)] {
+			gone, ok := destroyed[g.id]
+			if !ok {
+				gone = r.data.declared.awaitDestroying(ctx, declaredGroup, g.id, groupPlanWait)
+				destroyed[g.id] = gone
+			}
+			if !gone {
+				groups = append(groups, g.label)
+			}
+		}
+		if len(groups) > 0 {
+			kept = append(kept, fmt.Sprintf("%q (member of %s)", name, strings.Join(groups, ", ")))
+		}
+	}
+	if len(kept) == 0 {
+		return
+	}
+	sort.Strings(kept)
+	shown := kept
+	if len(shown) > listCap {
+		shown = append(shown[:listCap:listCap], fmt.Sprintf("and %d more", len(kept)-listCap))
+	}
+	diags.AddAttributeError(path.Root("users"), "Users keep access to Statsig through a group",
+		fmt.Sprintf("%s, but Okta refuses to unassign a user whom a group assigned to the Statsig app grants access "+
+			"(E0000046), so the apply would fail for: %s.\n\nKeep these users in users, or remove them from the group, or "+
+			"destroy that group's assignment (statsigokta_group_assignment) in the same plan.", why, strings.Join(shown, ", ")))
+}
+
+// grantsByUser indexes, by member id, the app's assigned groups as the
+// single resource reads them (once per walk, groupsGrantingAccess), so that
+// checking N users costs one pass over the members, not N.
+func (r *userAssignmentsResource) grantsByUser(ctx context.Context) (map[string][]grantingGroup, error) {
+	if _, err := r.data.groupsGrantingAccess(ctx, ""); err != nil { // loads the walk's cache
+		return nil, err
+	}
+	v, _ := r.data.found.Load("app group members")
+	m, ok := v.(*appGroupMembers)
+	if !ok {
+		return nil, fmt.Errorf("internal error: unexpected %T in the plan cache", v)
+	}
+	out := map[string][]grantingGroup{}
+	for _, g := range m.groups {
+		for _, id := range g.members {
+			out[id] = append(out[id], g.grantingGroup)
+		}
+	}
+	return out, nil
+}
+
+// unknownRoles marks an unset org_role unknown: what Okta gives a new
+// assignment is known after apply.
+func unknownRoles(planned, configured map[string]setUser) {
+	for key, u := range planned {
+		u.Status, u.SyncState = types.StringUnknown(), types.StringUnknown()
+		if configured[key].OrgRole.IsNull() {
+			u.OrgRole = types.StringUnknown()
+		}
+		planned[key] = u
+	}
+}
