@@ -260,17 +260,14 @@ func (d *declarations) awaitDeclared(ctx context.Context, kind objectKind, id st
 	return ok
 }
 
-func (d *declarations) await(ctx context.Context, kind objectKind, id string, wait time.Duration) (declaration, bool) {
-	deadline := time.Now().Add(wait)
-	for {
+func (d *declarations) await(ctx context.Context, kind objectKind, id string, wait time.Duration) (decl declaration, ok bool) {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	_ = poll(ctx, pollBackoff{first: 100 * time.Millisecond, max: 100 * time.Millisecond}, func() (bool, error) {
 		d.mu.Lock()
-		decl, ok := d.seen[declarationKey{kind, id}]
+		decl, ok = d.seen[declarationKey{kind, id}]
 		d.mu.Unlock()
-		if ok {
-			return decl, true
-		}
-		if time.Now().After(deadline) || sleepCtx(ctx, 100*time.Millisecond) != nil {
-			return declaration{}, false
-		}
-	}
+		return ok, nil
+	})
+	return decl, ok
 }

@@ -104,13 +104,8 @@ func (r *groupAssignmentResource) Configure(_ context.Context, req resource.Conf
 // APP_GROUPs are managed by the app and cannot be assigned back to it), and
 // announces what a create will find in Okta (adopt.go).
 func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil {
+	if !r.data.openPlan(ctx, req, resp, okta.ScopeAppsManage) {
 		return
-	}
-	if plannedWrite(req) { // a token without the write scopes fails the plan, not the apply
-		if resp.Diagnostics.Append(r.data.checkWriteScopes(ctx, okta.ScopeAppsManage)...); resp.Diagnostics.HasError() {
-			return
-		}
 	}
 	var plan, state groupAssignmentModel
 	if !req.State.Raw.IsNull() {
@@ -245,21 +240,9 @@ func (r *groupAssignmentResource) Create(ctx context.Context, req resource.Creat
 
 func (r *groupAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state groupAssignmentModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(r.data.checkApp(ctx)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// The identity is set first: the framework requires one even when the
-	// resource is removed from state below.
-	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "group_id", state.ID.ValueString())...)
-	assignment, err := r.data.readAppGroup(ctx, state.ID.ValueString())
-	if okta.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError(describeAPIError("Could not read the group assignment", err))
+	assignment, ok := readObject(ctx, r.data, req, resp, &state, func() string { return state.ID.ValueString() },
+		"group_id", "group assignment", r.data.readAppGroup)
+	if !ok {
 		return
 	}
 	r.data.declared.refreshed(declaredGroup, assignment.ID)

@@ -28,13 +28,8 @@ import (
 //   - waiting for provisioning on an app that does not provision;
 //   - for a destroy, a user who keeps access through an assigned group.
 func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil {
+	if !r.data.openPlan(ctx, req, resp, okta.ScopeAppsManage) {
 		return
-	}
-	if plannedWrite(req) { // a token without the write scopes fails the plan, not the apply
-		if resp.Diagnostics.Append(r.data.checkWriteScopes(ctx, okta.ScopeAppsManage)...); resp.Diagnostics.HasError() {
-			return
-		}
 	}
 	var config, plan, state userAssignmentModel
 	if !req.State.Raw.IsNull() {

@@ -238,21 +238,9 @@ func (r *userAssignmentResource) Create(ctx context.Context, req resource.Create
 
 func (r *userAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state userAssignmentModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(r.data.checkApp(ctx)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// The identity is set first: the framework requires one even when the
-	// resource is removed from state below.
-	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "user_id", state.ID.ValueString())...)
-	appUser, err := r.data.readAppUser(ctx, state.ID.ValueString())
-	if okta.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError(describeAPIError("Could not read the assignment", err))
+	appUser, ok := readObject(ctx, r.data, req, resp, &state, func() string { return state.ID.ValueString() },
+		"user_id", "assignment", r.data.readAppUser)
+	if !ok {
 		return
 	}
 	if appUser.Scope != "USER" {

@@ -377,13 +377,8 @@ func (r *userAssignmentsResource) waitForSet(ctx context.Context, result map[str
 // in the per-walk registry, so that a statsigokta_user_assignment for one of
 // them is a plan-time error.
 func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil {
+	if !r.data.openPlan(ctx, req, resp, okta.ScopeAppsManage) {
 		return
-	}
-	if plannedWrite(req) { // a token without the write scopes fails the plan, not the apply
-		if resp.Diagnostics.Append(r.data.checkWriteScopes(ctx, okta.ScopeAppsManage)...); resp.Diagnostics.HasError() {
-			return
-		}
 	}
 	var state *userAssignmentsModel
 	if !req.State.Raw.IsNull() {
