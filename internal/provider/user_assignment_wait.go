@@ -166,14 +166,21 @@ const afterLostCreate = 5 * time.Second
 // unassign removes the direct assignment. The plan refused a user whom a
 // group keeps assigned unless that group's assignment is destroyed in the
 // same apply, which may run a moment after this: Okta's refusal (E0000046)
-// is waited out for up to wait.
+// is waited out for up to wait from the first refusal. Only that wait is
+// bounded: the DELETE itself may wait on the rate-limit pacer for longer (a
+// destroy of hundreds of users at the bucket's pace).
 func (r *userAssignmentResource) unassign(ctx context.Context, userID string, wait time.Duration) error {
-	waitCtx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
 	var err error
-	_ = poll(waitCtx, defaultPoll, func() (bool, error) {
-		err = r.data.okta.UnassignUserFromApp(waitCtx, r.data.appID, userID, false)
-		return !okta.HasErrorCode(err, "E0000046"), nil
+	var refused time.Time
+	_ = poll(ctx, defaultPoll, func() (bool, error) {
+		err = r.data.okta.UnassignUserFromApp(ctx, r.data.appID, userID, false)
+		if !okta.HasErrorCode(err, "E0000046") {
+			return true, nil
+		}
+		if refused.IsZero() {
+			refused = time.Now()
+		}
+		return time.Since(refused) >= wait, nil
 	})
 	return err
 }
