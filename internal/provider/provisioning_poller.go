@@ -15,9 +15,11 @@ import (
 // ten creates in flight, a round of 2 pages serves ten waits that would cost
 // ten GETs or more. When fewer users are pending than the list has pages,
 // the round reads their own GETs instead. Rounds come from the same apps
-// bucket as the creates, so they are spaced out (see nextRound): a round
-// waits until the newest waiter has had settleFirst, and never comes sooner
-// than gap after the last one, the gap growing while rounds find nothing.
+// bucket as the creates, so they are spaced out (nextRoundLocked): a round
+// waits until the newest waiter has had settleFirst, or the shortest time a
+// user has taken to settle so far if longer (an earlier round would find it
+// still provisioning), and never comes sooner than gap after the last one,
+// the gap growing while rounds find nothing.
 
 // provisioningReader is what the poller reads through (the Okta client).
 type provisioningReader interface {
@@ -38,6 +40,9 @@ type provisioningPoller struct {
 	running bool
 	wake    chan struct{} // a waiter came or went
 	pages   int           // pages of the last list read (0: none yet)
+	// settled is the shortest time from registering to settled seen so
+	// far: rounds sooner than that after a create would find nothing.
+	settled time.Duration
 	rounds  int
 	lists   int // list pages read
 	gets    int
@@ -136,7 +141,7 @@ func (p *provisioningPoller) nextRoundLocked(last time.Time, gap time.Duration) 
 			newest = w.since
 		}
 	}
-	at := newest.Add(p.settleFirst)
+	at := newest.Add(max(p.settleFirst, min(p.settled, p.maxWait)))
 	if capAt := oldest.Add(p.maxWait); capAt.Before(at) {
 		at = capAt
 	}
@@ -216,6 +221,9 @@ func (p *provisioningPoller) round() int {
 			}
 			if _, still := p.waiters[w]; !still || !settled {
 				continue
+			}
+			if age := time.Since(w.since); err == nil && (p.settled == 0 || age < p.settled) {
+				p.settled = age
 			}
 			w.err = err
 			delete(p.waiters, w)
