@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -166,6 +167,7 @@ func (p *provisioningPoller) round() int {
 	defer cancel()
 
 	seen := map[string]*okta.AppUser{}
+	errs := map[string]error{} // a read that failed for good, by user
 	var readErr error
 	if pages > 0 && len(pending) <= pages {
 		for id := range pending {
@@ -177,7 +179,7 @@ func (p *provisioningPoller) round() int {
 			case okta.IsNotFound(err):
 				seen[id] = nil
 			case !retryableReadError(err):
-				readErr = err
+				errs[id] = err
 			}
 		}
 	} else {
@@ -212,8 +214,8 @@ func (p *provisioningPoller) round() int {
 	for id, ws := range pending {
 		u, ok := seen[id]
 		settled, err := provisioningSettled(id, u, ok)
-		if readErr != nil {
-			settled, err = true, readErr
+		if e := cmp.Or(errs[id], readErr); e != nil {
+			settled, err = true, e
 		}
 		for _, w := range ws {
 			if u != nil {
