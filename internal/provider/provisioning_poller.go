@@ -35,6 +35,8 @@ type provisioningPoller struct {
 	// minGap/maxGap bound the time between rounds; maxWait bounds how long
 	// the oldest waiter waits for newer ones to be due.
 	settleFirst, minGap, maxGap, maxWait time.Duration
+	// roundTimeout bounds one round's reads.
+	roundTimeout time.Duration
 
 	mu      sync.Mutex
 	waiters map[*provisioningWaiter]struct{}
@@ -60,7 +62,8 @@ type provisioningWaiter struct {
 func newProvisioningPoller(read provisioningReader, appID string) *provisioningPoller {
 	return &provisioningPoller{read: read, appID: appID,
 		settleFirst: 2 * time.Second, minGap: 2 * time.Second, maxGap: 20 * time.Second, maxWait: 15 * time.Second,
-		waiters: map[*provisioningWaiter]struct{}{}, wake: make(chan struct{}, 1)}
+		roundTimeout: 5 * time.Minute,
+		waiters:      map[*provisioningWaiter]struct{}{}, wake: make(chan struct{}, 1)}
 }
 
 // wait blocks until Okta reports userID provisioned and in sync, or that it
@@ -163,7 +166,10 @@ func (p *provisioningPoller) round() int {
 	pages := p.pages
 	p.rounds++
 	p.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	// The round belongs to no waiter: its reads may wait on the pacer for a
+	// window (about a minute), and a round cut short is no answer, not an
+	// error for the waiters (each ends at its own deadline).
+	ctx, cancel := context.WithTimeout(context.Background(), p.roundTimeout)
 	defer cancel()
 
 	seen := map[string]*okta.AppUser{}
@@ -208,6 +214,9 @@ func (p *provisioningPoller) round() int {
 		}
 	}
 
+	if ctx.Err() != nil {
+		readErr, errs = nil, nil // what was seen still counts
+	}
 	woke := 0
 	p.mu.Lock()
 	defer p.mu.Unlock()

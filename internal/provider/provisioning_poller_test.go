@@ -16,6 +16,7 @@ import (
 // created, counting the reads the poller makes.
 type fakeProvisioning struct {
 	mu      sync.Mutex
+	stall   int                  // list calls still to hang until their context ends
 	due     map[string]time.Time // user -> when provisioned; zero: never
 	perPage int
 	lists   int // list calls (pages)
@@ -30,8 +31,14 @@ func (f *fakeProvisioning) user(id string, now time.Time) okta.AppUser {
 	return u
 }
 
-func (f *fakeProvisioning) ListAppUsersPages(_ context.Context, _ string, _ okta.ListAppUsersOptions, fn func([]okta.AppUser) error) error {
+func (f *fakeProvisioning) ListAppUsersPages(ctx context.Context, _ string, _ okta.ListAppUsersOptions, fn func([]okta.AppUser) error) error {
 	f.mu.Lock()
+	if f.stall > 0 {
+		f.stall--
+		f.mu.Unlock()
+		<-ctx.Done() // a pacer wait longer than the round
+		return fmt.Errorf("waiting for the apps rate-limit window to reset: %w", ctx.Err())
+	}
 	now := time.Now()
 	var page []okta.AppUser
 	var pages [][]okta.AppUser
@@ -195,5 +202,18 @@ func TestProvisioningPoller_fewPendingUseGets(t *testing.T) {
 	}
 	if _, err := p.wait(context.Background(), "00ugone"); !errors.As(err, new(userMessage)) {
 		t.Fatalf("removed assignment: err = %v", err)
+	}
+}
+
+// A round cut short (its reads waited on the pacer past roundTimeout) is no
+// answer: the waiters are not failed, and the next round wakes them.
+func TestProvisioningPoller_roundCutShortIsNoError(t *testing.T) {
+	f := &fakeProvisioning{perPage: 500, stall: 1, due: map[string]time.Time{"00ua": time.Now()}}
+	p := testPoller(f)
+	p.roundTimeout = 50 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if u, err := p.wait(ctx, "00ua"); err != nil || u == nil || u.SyncState != "SYNCHRONIZED" {
+		t.Fatalf("wait = %+v, %v; want the user provisioned after the stalled round", u, err)
 	}
 }
