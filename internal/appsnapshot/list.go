@@ -104,6 +104,20 @@ func (l *list[T]) get(ctx context.Context, k string) (item *T, ok bool, err erro
 	return &v, true, nil
 }
 
+// lookup is get for a create's "does it exist?": absent is true when the
+// list, loaded in this process, lacks k and nothing this process wrote can
+// have added it since (so the caller needs no GET to know).
+func (l *list[T]) lookup(ctx context.Context, k string) (item *T, absent bool, err error) {
+	item, ok, err := l.get(ctx, k)
+	if ok || err != nil {
+		return item, false, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, listed := l.index[k]
+	return nil, l.loaded && !listed && !l.allDirty && !l.dirty[k], nil
+}
+
 func (l *list[T]) isDirty(k string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()

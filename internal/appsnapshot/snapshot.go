@@ -33,9 +33,17 @@
 //     not show the write yet), and every other object is still served from
 //     the list. An apply that creates 5,000 assignments therefore never
 //     reloads the 5,000 users.
-//   - A write whose object is not in its path (POST /apps/{id}/users assigns
-//     the user named in the body, and may change an existing entry) sends
-//     every point read of that list to GET until the list is loaded again.
+//   - The client names the object a write touched (for POST /apps/{id}/users,
+//     the user in the body); a write it cannot name sends every point read
+//     of that list to GET until the list is loaded again.
+//   - A create's "does it exist?" (FindAppUser, FindAppGroup) is answered
+//     "no" by the list alone when the list was loaded in this process, lacks
+//     the object, and this process wrote nothing that could have added it:
+//     the plan asked the same question of the same listing, so the create
+//     POSTs without an existence GET. Okta's app user and group assignment
+//     lists are read by id and do not lag; an object someone else makes
+//     between the listing and the create is the one case this does not see
+//     (the same as a GET made a moment before the POST).
 //   - Listings (data sources, plan-time checks) want the list as it is: the
 //     first listing after a write reloads the list, once, and every listing
 //     until the next write shares that load. So a list is reloaded at most
@@ -156,6 +164,32 @@ func (s *Snapshot) AppUser(ctx context.Context, userID string) (*okta.AppUser, e
 		return u, err
 	}
 	return s.okta.GetAppUser(ctx, s.appID, userID)
+}
+
+// FindAppUser is AppUser for a create's look-up: when the listing says
+// userID is not there (see the package comment), it answers the Okta
+// client's 404 error without a call.
+func (s *Snapshot) FindAppUser(ctx context.Context, userID string) (*okta.AppUser, error) {
+	u, absent, err := s.users.lookup(ctx, userID)
+	switch {
+	case u != nil || err != nil:
+		return u, err
+	case absent:
+		return nil, okta.NotFoundError("GET", "/api/v1/apps/"+s.appID+"/users/"+userID)
+	}
+	return s.okta.GetAppUser(ctx, s.appID, userID)
+}
+
+// FindAppGroup is FindAppUser for group assignments.
+func (s *Snapshot) FindAppGroup(ctx context.Context, groupID string) (*okta.ApplicationGroupAssignment, error) {
+	g, absent, err := s.groups.lookup(ctx, groupID)
+	switch {
+	case g != nil || err != nil:
+		return g, err
+	case absent:
+		return nil, okta.NotFoundError("GET", "/api/v1/apps/"+s.appID+"/groups/"+groupID)
+	}
+	return s.okta.GetAppGroup(ctx, s.appID, groupID)
 }
 
 // AppUsers returns every app user, with the Okta user embedded.

@@ -249,6 +249,39 @@ func TestMissFallsBackToGet(t *testing.T) {
 	expectCalls(t, e)
 }
 
+// A create's look-up is answered by the loaded listing alone when the object
+// is not in it, and by GET once this process wrote the object.
+func TestFindForCreate(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	absent, listed := e.user(1198), e.user(3)
+	if u, err := e.snap.FindAppUser(ctx, listed); err != nil || u.ID != listed {
+		t.Fatalf("FindAppUser(listed) = %+v, %v", u, err)
+	}
+	expectCalls(t, e, "GET /users", "GET /users", "GET /users") // the listing, once
+	if _, err := e.snap.FindAppUser(ctx, absent); !okta.IsNotFound(err) {
+		t.Fatalf("FindAppUser(absent) err = %v, want a 404", err)
+	}
+	if _, err := e.snap.FindAppGroup(ctx, e.group("Spare")); !okta.IsNotFound(err) {
+		t.Fatalf("FindAppGroup(absent) err = %v, want a 404", err)
+	}
+	expectCalls(t, e, "GET /groups") // the group listing; no GET of either object
+	// Written by this process: the listing no longer answers for it.
+	if _, err := e.okta.AssignUserToApp(ctx, e.appID, okta.AppUserAssignRequest{ID: absent, Scope: "USER"}); err != nil {
+		t.Fatal(err)
+	}
+	e.calls()
+	if u, err := e.snap.FindAppUser(ctx, absent); err != nil || u.ID != absent {
+		t.Fatalf("FindAppUser(written) = %+v, %v", u, err)
+	}
+	expectCalls(t, e, "GET /users/"+absent)
+	// Another user's absence is still known from the listing.
+	if _, err := e.snap.FindAppUser(ctx, e.user(1197)); !okta.IsNotFound(err) {
+		t.Fatalf("err = %v, want a 404", err)
+	}
+	expectCalls(t, e)
+}
+
 // Each kind of write sends the point reads of what it touched to one GET
 // (and nothing else), and makes the next listing reload the list once.
 func TestInvalidationAfterEachWrite(t *testing.T) {
@@ -289,6 +322,7 @@ func TestInvalidationAfterEachWrite(t *testing.T) {
 		readPath:  "GET /users/%s",
 		list:      func(e *env) error { _, err := e.snap.AppUsers(ctx); return err },
 		listCalls: []string{users, users, users},
+		others:    true, // the client names the user in the body
 	}, {
 		name: "update user (POST /users/{id})",
 		write: func(t *testing.T, e *env) string {

@@ -18,8 +18,13 @@ func (c *Client) AssignUserToApp(ctx context.Context, appID string, req AppUserA
 	if req.ID == "" {
 		return nil, errEmptyID("POST", p, "user id")
 	}
+	// The write touches the assignment of the user named in the body.
+	wrote, err := pathf("/api/v1/apps/%s/users/%s", appID, req.ID)
+	if err != nil {
+		return nil, err
+	}
 	var u AppUser
-	if _, err := c.do(ctx, &request{method: http.MethodPost, path: p, body: req}, &u); err != nil {
+	if _, err := c.do(ctx, &request{method: http.MethodPost, path: p, body: req, wrote: wrote}, &u); err != nil {
 		return nil, err
 	}
 	return &u, nil

@@ -94,8 +94,10 @@ type Config struct {
 	// OnWrite, when set, is called after every request other than GET that
 	// Okta applied or may have applied: a 2xx answer, a 5xx answer, or a
 	// connection error after the request was sent. method is the HTTP method
-	// and path the escaped request path without query. Caches use it to
-	// drop what the write touched.
+	// and path the escaped request path without query, or, for a create
+	// that names its object in the body (POST /apps/{id}/users), the path of
+	// that object (/apps/{id}/users/{userId}). Caches use it to drop what
+	// the write touched.
 	OnWrite func(method, path string)
 }
 

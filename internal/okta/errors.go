@@ -124,6 +124,13 @@ type oktaErrorBody struct {
 	OAuthDescription string       `json:"error_description"`
 }
 
+// NotFoundError is the error a 404 of method path would be, for caches that
+// know the answer without asking (okta.IsNotFound reports it).
+func NotFoundError(method, path string) error {
+	return &APIError{StatusCode: http.StatusNotFound, Method: method, Path: path, ErrorCode: ErrCodeNotFound,
+		ErrorSummary: "Not found (answered from this command's listing)"}
+}
+
 // newAPIError builds an APIError from a response. The body is Okta's, never
 // ours, so it holds no credentials; non-JSON bodies are truncated.
 func newAPIError(method, path string, status int, header http.Header, body []byte) *APIError {

@@ -43,7 +43,7 @@ func TestOnWriteHook(t *testing.T) {
 	if _, err := c.GetAppUser(ctx, appID, alice.ID); err != nil {
 		t.Fatal(err)
 	}
-	if got := log.take(); len(got) != 1 || got[0] != "POST "+base+"/users" {
+	if got := log.take(); len(got) != 1 || got[0] != "POST "+base+"/users/"+alice.ID {
 		t.Fatalf("writes = %v", got)
 	}
 	if err := c.UnassignUserFromApp(ctx, appID, alice.ID, false); err != nil {

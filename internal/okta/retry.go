@@ -2,6 +2,7 @@ package okta
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -27,6 +28,10 @@ type request struct {
 	// error: Okta may have processed the first attempt, so only idempotent
 	// calls qualify. 429s are always retried (Okta did not process them).
 	retryable bool
+	// wrote is the escaped path of the object a write touches when it is not
+	// the request's (a POST to a collection naming the object in its body);
+	// OnWrite reports it instead.
+	wrote string
 }
 
 // response is what callers need of an HTTP answer after the body is read.
@@ -61,7 +66,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 	if c.onWrite != nil && r.method != http.MethodGet {
 		defer func() {
 			if maybeApplied {
-				c.onWrite(r.method, logPath)
+				c.onWrite(r.method, cmp.Or(r.wrote, logPath))
 			}
 		}()
 	}

@@ -206,7 +206,7 @@ func (r *groupAssignmentResource) existingCheck(plan groupAssignmentModel) exist
 		summary: "Group already assigned to the Statsig app", failed: "Could not assign the group to the Statsig app",
 		exists: "Okta group " + groupID + " is already assigned to the app",
 		find: func(ctx context.Context) (*okta.ApplicationGroupAssignment, error) {
-			a, err := r.data.readAppGroup(ctx, groupID)
+			a, err := r.data.findAppGroup(ctx, groupID)
 			if okta.IsNotFound(err) {
 				return nil, nil
 			}

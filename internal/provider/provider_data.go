@@ -29,6 +29,9 @@ type providerData struct {
 	// snap serves reads from one listing of each of the app's lists
 	// (reads.go); nil when shared_reads is off.
 	snap *appsnapshot.Snapshot
+	// provisioning is the walk's one poller for provisioning waits
+	// (provisioning_poller.go); nil when shared_reads is off.
+	provisioning *provisioningPoller
 
 	// declared records which Okta object each instance planned in this
 	// walk names (declarations.go).
@@ -150,6 +153,7 @@ func newProviderData(s providerSettings, version string) (*providerData, diag.Di
 		snap = appsnapshot.New(data.appID, oktaClient, scim,
 			data.roleGroupSearch(`profile.name sw `+okta.SearchQuote(rolegroup.Prefix)))
 		data.snap = snap
+		data.provisioning = newProvisioningPoller(oktaClient, data.appID)
 	}
 	return data, diags
 }

@@ -26,6 +26,24 @@ func (d *providerData) readAppUser(ctx context.Context, userID string) (*okta.Ap
 	return d.okta.GetAppUser(ctx, d.appID, userID)
 }
 
+// findAppUser is readAppUser for a create's "does it exist?": with shared
+// reads, a listing loaded in this walk that lacks the user answers 404
+// without a call (appsnapshot.FindAppUser), so a create POSTs directly.
+func (d *providerData) findAppUser(ctx context.Context, userID string) (*okta.AppUser, error) {
+	if d.snap != nil {
+		return d.snap.FindAppUser(ctx, userID)
+	}
+	return d.okta.GetAppUser(ctx, d.appID, userID)
+}
+
+// findAppGroup is findAppUser for group assignments.
+func (d *providerData) findAppGroup(ctx context.Context, groupID string) (*okta.ApplicationGroupAssignment, error) {
+	if d.snap != nil {
+		return d.snap.FindAppGroup(ctx, groupID)
+	}
+	return d.okta.GetAppGroup(ctx, d.appID, groupID)
+}
+
 // readAppGroup returns the group's assignment; a 404 error means none.
 func (d *providerData) readAppGroup(ctx context.Context, groupID string) (*okta.ApplicationGroupAssignment, error) {
 	if d.snap != nil {

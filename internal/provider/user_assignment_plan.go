@@ -285,7 +285,7 @@ func (r *userAssignmentResource) existingCheck(userID string, orgRole types.Stri
 		summary: "User already assigned to the Statsig app", failed: "Could not assign the user to the Statsig app",
 		exists: "Okta user " + userID + " is already directly assigned to the app",
 		find: func(ctx context.Context) (*okta.AppUser, error) {
-			au, err := r.data.readAppUser(ctx, userID)
+			au, err := r.data.findAppUser(ctx, userID)
 			if err == nil && au.Scope != "USER" && groupOnly != nil {
 				*groupOnly = true
 			}

@@ -28,25 +28,28 @@ func (e *provisioningTimeout) Error() string {
 
 // waitForProvisioning polls the app user until Okta reports it provisioned
 // and in sync, or that it does not provision (syncState DISABLED). It
-// returns the last app user seen.
+// returns the last app user seen. With shared reads it waits on the walk's shared poller (one list read per
+// round for every waiting create); without, it polls the user's own GET.
 func (r *userAssignmentResource) waitForProvisioning(ctx context.Context, userID string) (*okta.AppUser, error) {
 	var last *okta.AppUser
-	err := poll(ctx, defaultPoll, func() (bool, error) {
-		appUser, err := r.data.okta.GetAppUser(ctx, r.data.appID, userID)
-		switch {
-		case err == nil:
-			last = appUser
-			if appUser.SyncState == "ERROR" {
-				return false, &provisioningFailed{userID: userID, status: appUser.Status}
+	var err error
+	if r.data.provisioning != nil {
+		last, err = r.data.provisioning.wait(ctx, userID)
+	} else {
+		err = poll(ctx, defaultPoll, func() (bool, error) {
+			appUser, err := r.data.okta.GetAppUser(ctx, r.data.appID, userID)
+			switch {
+			case err == nil:
+				last = appUser
+				return provisioningSettled(userID, appUser, true)
+			case okta.IsNotFound(err):
+				return provisioningSettled(userID, nil, true)
+			case retryableReadError(err):
+				return false, nil
 			}
-			return provisionedStatus(appUser.Status, appUser.SyncState) || appUser.SyncState == "DISABLED", nil
-		case okta.IsNotFound(err):
-			return false, userMessagef("the assignment of user %s disappeared while waiting for provisioning: it was removed outside Terraform", userID)
-		case retryableReadError(err):
-			return false, nil
-		}
-		return false, err
-	})
+			return false, err
+		})
+	}
 	if err != nil && ctx.Err() != nil {
 		seen := "no answer from Okta"
 		if last != nil {
@@ -163,14 +166,21 @@ const afterLostCreate = 5 * time.Second
 // unassign removes the direct assignment. The plan refused a user whom a
 // group keeps assigned unless that group's assignment is destroyed in the
 // same apply, which may run a moment after this: Okta's refusal (E0000046)
-// is waited out for up to wait.
+// is waited out for up to wait from the first refusal. Only that wait is
+// bounded: the DELETE itself may wait on the rate-limit pacer for longer (a
+// destroy of hundreds of users at the bucket's pace).
 func (r *userAssignmentResource) unassign(ctx context.Context, userID string, wait time.Duration) error {
-	waitCtx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
 	var err error
-	_ = poll(waitCtx, defaultPoll, func() (bool, error) {
-		err = r.data.okta.UnassignUserFromApp(waitCtx, r.data.appID, userID, false)
-		return !okta.HasErrorCode(err, "E0000046"), nil
+	var refused time.Time
+	_ = poll(ctx, defaultPoll, func() (bool, error) {
+		err = r.data.okta.UnassignUserFromApp(ctx, r.data.appID, userID, false)
+		if !okta.HasErrorCode(err, "E0000046") {
+			return true, nil
+		}
+		if refused.IsZero() {
+			refused = time.Now()
+		}
+		return time.Since(refused) >= wait, nil
 	})
 	return err
 }

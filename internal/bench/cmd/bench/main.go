@@ -45,6 +45,9 @@ type options struct {
 	keep            bool
 	parallelism     int
 	headroomPercent int
+	// apply and destroy rows (apply.go)
+	applySizes        []int
+	provisioningDelay time.Duration
 }
 
 func main() {
@@ -59,6 +62,8 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the working directory")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism for the measured plans")
 	flag.IntVar(&o.headroomPercent, "headroom", 20, "rate_limit_headroom_percent of the provider")
+	applySizes := flag.String("apply-sizes", "100,1000", "numbers of user assignments N whose apply and destroy are measured (apply.go)")
+	flag.DurationVar(&o.provisioningDelay, "provisioning-delay", 3*time.Second, "sandbox provisioning delay during the measured applies")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -69,6 +74,9 @@ func main() {
 		fail(err)
 	}
 	if o.setSizes, err = parseInts(*setSizes); err != nil {
+		fail(err)
+	}
+	if o.applySizes, err = parseInts(*applySizes); err != nil {
 		fail(err)
 	}
 	o.baseline, o.pacedBaseline = map[int]bool{}, map[int]bool{}
@@ -179,10 +187,17 @@ func run(o options) error {
 		}
 		sets = append(sets, r)
 	}
+	lifecycle, err := measureLifecycles(o, work, sandboxBin, provider, tfrc)
+	if err != nil {
+		return err
+	}
 	fmt.Println()
-	printReport(os.Stdout, o, rows, time.Since(started))
+	if len(rows) > 0 {
+		printReport(os.Stdout, o, rows, time.Since(started))
+	}
 	printSetReport(os.Stdout, rows, sets)
-	if !targetsMet(rows) {
+	printLifecycle(os.Stdout, o, lifecycle)
+	if (len(rows) > 0 && !targetsMet(rows)) || !lifecycleTargetsMet(lifecycle) {
 		return errors.New("targets not met")
 	}
 	return nil

@@ -338,7 +338,9 @@ func terraform(o options, dir string, env []string, args ...string) (int, error)
 	}
 	defer log.Close()
 	fmt.Fprintf(log, "\n$ terraform %s\n", strings.Join(args, " "))
-	ctx, cancel := context.WithTimeout(o.ctx, 30*time.Minute)
+	// An apply of 1,000 waiting assignments at the real bucket's 40 calls a
+	// minute takes over half an hour (apply.go), its destroy as long.
+	ctx, cancel := context.WithTimeout(o.ctx, 3*time.Hour)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, o.terraform, append([]string{args[0], "-no-color"}, args[1:]...)...)
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, log, log
