@@ -169,7 +169,9 @@ func (r *userAssignmentResource) unassign(ctx context.Context, userID string, wa
 	defer cancel()
 	var err error
 	_ = poll(waitCtx, defaultPoll, func() (bool, error) {
-		err = r.data.okta.UnassignUserFromApp(waitCtx, r.data.appID, userID, false)
+		// ctx, not waitCtx: a last attempt cut by the wait would lose
+		// Okta's E0000046, by which Delete names the groups.
+		err = r.data.okta.UnassignUserFromApp(ctx, r.data.appID, userID, false)
 		return !okta.HasErrorCode(err, "E0000046"), nil
 	})
 	return err
