@@ -315,7 +315,8 @@ resource "statsigokta_group_push" "eng" {
 // Engineering, in one apply (destroy of the old link, create of the new).
 // Terraform runs both at once; the apply ends with the one new link.
 func TestAccSafety_pushMoveTarget(t *testing.T) {
-	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
+	// Latency makes the old link's Delete (a PATCH, then a DELETE) overlap the new link's POST.
+	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture(), Latency: 300 * time.Millisecond})
 	eng, science := groupID(t, sb, "Engineering"), groupID(t, sb, "Data Science")
 	push := func(name, source string) string {
 		return fmt.Sprintf("resource \"statsigokta_group_push\" %q {\n  source_group_id = %q\n  project = \"Checkout\"\n  role = \"Member\"\n}\n", name, source)
