@@ -202,9 +202,6 @@ func (r *groupPushResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.refuseWaitWithoutPush(plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
-		return // nothing written
-	}
 	if !known(plan.TargetGroupID) || !known(plan.SourceGroupName) {
 		// An input was not known at plan time, so the plan could not check
 		// it: resolve and check now, before writing anything.

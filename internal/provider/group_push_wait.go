@@ -103,8 +103,9 @@ func (r *groupPushResource) membersNotInStatsig(ctx context.Context, sourceGroup
 
 // refuseWaitWithoutPush refuses wait_for_push on an app without the
 // GROUP_PUSH feature: Okta accepts the link but never pushes it, so the wait
-// could only run out. It needs the app's features (checkApp has run); the
-// only wait is Create's, which checks again before writing.
+// could only run out. It needs the app's features (checkApp has run). A
+// value known only at apply is checked too: the apply walk plans the create
+// again with it known, before Create.
 func (r *groupPushResource) refuseWaitWithoutPush(plan groupPushModel, diags *diag.Diagnostics) {
 	if !plan.WaitForPush.ValueBool() || r.data.appFeatures == nil || slices.Contains(r.data.appFeatures, "GROUP_PUSH") {
 		return

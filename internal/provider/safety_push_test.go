@@ -362,6 +362,19 @@ resource "statsigokta_group_push" "eng" {
 }`, groupID(t, sb, "Engineering")),
 			PlanOnly:    true,
 			ExpectError: diagRE("The Statsig app does not push groups", "lacks the provisioning feature GROUP_PUSH", "wait_for_push = false"),
+		}, {
+			// Known only at apply: the apply's own plan of the create refuses it, before any write.
+			Config: providerConfig(sb) + fmt.Sprintf(`
+resource "terraform_data" "wait" {
+  input = true
+}
+resource "statsigokta_group_push" "eng" {
+  source_group_id = %q
+  project         = "Checkout"
+  role            = "Member"
+  wait_for_push   = terraform_data.wait.output
+}`, groupID(t, sb, "Engineering")),
+			ExpectError: diagRE("The Statsig app does not push groups"),
 		}},
 	})
 }
