@@ -349,8 +349,8 @@ func (r *groupPushResource) checkOneToOne(ctx context.Context, source, target *o
 					"To push the group somewhere else instead, unlink it first (Statsig app > Push Groups).",
 					source.Profile.Name, source.ID, m.ID, r.groupLabel(ctx, m.TargetGroupID, target), m.ID, m.ID))
 		case target != nil && m.TargetGroupID == target.ID:
-			if r.data.awaitPlannedMapping(ctx, byTarget, target.ID, m.ID) {
-				continue // a move: another instance's destroy or replacement, planned a moment later, frees the target
+			if r.data.awaitTargetFreed(ctx, target.ID, m.ID) {
+				continue // a move: another instance's destroy or replacement frees the target
 			}
 			diags.AddAttributeError(path.Root("target_group_id"), "Statsig group already linked",
 				fmt.Sprintf("%q (%s) already receives the push of Okta group %s by group push mapping %s. Okta links each "+
@@ -505,14 +505,20 @@ func (d *providerData) rememberPlannedMapping(by, groupID, mappingID string) {
 	d.planned.ids[plannedMappingKey{by, groupID}] = mappingID
 }
 
-// awaitPlannedMapping reports whether the plan replaces or destroys the
-// mapping. Terraform plans instances in no set order, so it waits up to
-// groupPlanWait for that instance's plan to say so.
-func (d *providerData) awaitPlannedMapping(ctx context.Context, by, groupID, mappingID string) bool {
+// awaitTargetFreed reports whether the mapping that links the target is
+// replaced or destroyed by this plan, or already gone. Terraform plans
+// instances in no set order, so it waits up to groupPlanWait for that
+// instance's plan to say so; in the apply walk, which does not plan
+// destroys again, the destroy runs alongside and the mapping goes.
+func (d *providerData) awaitTargetFreed(ctx context.Context, targetID, mappingID string) bool {
 	waitCtx, cancel := context.WithTimeout(ctx, groupPlanWait)
 	defer cancel()
-	return poll(waitCtx, pollBackoff{first: 100 * time.Millisecond, max: 100 * time.Millisecond}, func() (bool, error) {
-		return d.plannedMapping(by, groupID) == mappingID, nil
+	return poll(waitCtx, pollBackoff{first: 100 * time.Millisecond, max: time.Second}, func() (bool, error) {
+		if d.plannedMapping(byTarget, targetID) == mappingID {
+			return true, nil
+		}
+		_, err := d.okta.GetGroupPushMapping(waitCtx, d.appID, mappingID)
+		return okta.IsNotFound(err), nil
 	}) == nil
 }
 

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -58,8 +59,32 @@ func TestSafety_pushMoveTargetEitherOrder(t *testing.T) {
 		t.Fatalf("the move is refused when the create is planned first: %v", diags)
 	}
 
-	// A link nobody in the plan destroys still refuses, after the wait.
+	// The apply walk plans the create again but not the destroy, which runs
+	// alongside: the old link goes during the wait.
 	walk := &groupPushResource{data: &providerData{okta: testOktaClient(t, sb), appID: sb.AppID()}}
+	go func() {
+		time.Sleep(time.Second)
+		c := testOktaClient(t, sb)
+		if _, err := c.UpdateGroupPushMappingStatus(context.Background(), sb.AppID(), old, "INACTIVE"); err != nil {
+			t.Error(err)
+		}
+		if err := c.DeleteGroupPushMapping(context.Background(), sb.AppID(), old, false); err != nil {
+			t.Error(err)
+		}
+	}()
+	diags = modifyPlanForCreate(t, walk, map[string]tftypes.Value{
+		"source_group_id": tftypes.NewValue(tftypes.String, science),
+		"project":         tftypes.NewValue(tftypes.String, "Checkout"),
+		"role":            tftypes.NewValue(tftypes.String, "Member"),
+	})
+	if diags.HasError() {
+		t.Fatalf("the apply's plan of the create is refused while the old link is being deleted: %v", diags)
+	}
+	writes := pushWrites(sb) // the delete's two
+	sb.CreatePushMappingOutOfBand(eng, target, "ACTIVE")
+
+	// A link nobody in the plan destroys still refuses, after the wait.
+	walk = &groupPushResource{data: &providerData{okta: testOktaClient(t, sb), appID: sb.AppID()}}
 	diags = modifyPlanForCreate(t, walk, map[string]tftypes.Value{
 		"source_group_id": tftypes.NewValue(tftypes.String, science),
 		"project":         tftypes.NewValue(tftypes.String, "Checkout"),
@@ -68,7 +93,7 @@ func TestSafety_pushMoveTargetEitherOrder(t *testing.T) {
 	if !diags.HasError() || !strings.Contains(diags[0].Summary(), "Statsig group already linked") {
 		t.Fatalf("want the already-linked refusal, got %v", diags)
 	}
-	if n := pushWrites(sb); n != 0 {
-		t.Fatalf("plans made %d push writes", n)
+	if n := pushWrites(sb); n != writes {
+		t.Fatalf("plans made %d push writes", n-writes)
 	}
 }
