@@ -244,6 +244,20 @@ func (d *declarations) declaredBy(kind objectKind, id string) (string, bool) {
 	return decl.label, true
 }
 
+// declaredIDs lists the objects of a kind that the instances planned so far
+// declare to be created or kept.
+func (d *declarations) declaredIDs(kind objectKind) []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var ids []string
+	for key, decl := range d.seen {
+		if key.kind == kind && !decl.destroying {
+			ids = append(ids, key.id)
+		}
+	}
+	return ids
+}
+
 // awaitDestroying reports whether an instance of this plan destroys the
 // object. Terraform plans instances in no set order, so when none has
 // declared the object yet it waits up to wait for one to.

@@ -78,6 +78,7 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		if resp.Diagnostics.Append(r.data.checkApp(ctx)...); resp.Diagnostics.HasError() {
 			return
 		}
+		r.refuseWaitWithoutPush(plan, &resp.Diagnostics)
 	}
 	target := r.resolveTarget(ctx, config, &plan, &resp.Diagnostics)
 	if !creating {
@@ -348,6 +349,9 @@ func (r *groupPushResource) checkOneToOne(ctx context.Context, source, target *o
 					"To push the group somewhere else instead, unlink it first (Statsig app > Push Groups).",
 					source.Profile.Name, source.ID, m.ID, r.groupLabel(ctx, m.TargetGroupID, target), m.ID, m.ID))
 		case target != nil && m.TargetGroupID == target.ID:
+			if r.data.awaitTargetFreed(ctx, target.ID, m.ID) {
+				continue // a move: another instance's destroy or replacement frees the target
+			}
 			diags.AddAttributeError(path.Root("target_group_id"), "Statsig group already linked",
 				fmt.Sprintf("%q (%s) already receives the push of Okta group %s by group push mapping %s. Okta links each "+
 					"Statsig group to one Okta group. Add the members to that group, or manage that mapping instead:\n\n"+
@@ -391,6 +395,7 @@ func (r *groupPushResource) warnUnassignedMembers(ctx context.Context, source *o
 		assigned[u.ID] = true
 	}
 	var unassigned []string
+	viaGroup := map[string][]okta.User{} // members of other groups assigned in this plan, read once each
 	// Assignments of this run that Terraform plans after this link (nothing
 	// orders them when the source does not refer to the group assignment)
 	// are waited for briefly, so that the warning names only members who
@@ -402,9 +407,10 @@ func (r *groupPushResource) warnUnassignedMembers(ctx context.Context, source *o
 			unassigned = nil
 			return true, nil
 		}
+		viaGroups := r.membersOfPlannedGroups(ctx, viaGroup)
 		unassigned = unassigned[:0]
 		for _, m := range members {
-			if _, planned := r.data.declared.declaredBy(declaredUser, m.ID); !assigned[m.ID] && !planned {
+			if _, planned := r.data.declared.declaredBy(declaredUser, m.ID); !assigned[m.ID] && !planned && !viaGroups[m.ID] {
 				unassigned = append(unassigned, m.Profile.Login)
 			}
 		}
@@ -413,6 +419,24 @@ func (r *groupPushResource) warnUnassignedMembers(ctx context.Context, source *o
 	if summary, detail, ok := unassignedMembersWarning(source.Profile.Name, unassigned, len(members)); ok {
 		diags.AddAttributeWarning(path.Root("source_group_id"), summary, detail)
 	}
+}
+
+// membersOfPlannedGroups returns the users whom the group assignments
+// planned so far in this run assign, reading each group's members once
+// (into read). A group whose members cannot be read counts for none.
+func (r *groupPushResource) membersOfPlannedGroups(ctx context.Context, read map[string][]okta.User) map[string]bool {
+	out := map[string]bool{}
+	for _, id := range r.data.declared.declaredIDs(declaredGroup) {
+		members, ok := read[id]
+		if !ok {
+			members, _ = r.data.okta.ListGroupMembers(ctx, id)
+			read[id] = members
+		}
+		for _, m := range members {
+			out[m.ID] = true
+		}
+	}
+	return out
 }
 
 // plannedAssignmentWait bounds how long the unassigned-members check waits
@@ -479,6 +503,23 @@ func (d *providerData) rememberPlannedMapping(by, groupID, mappingID string) {
 		d.planned.ids = map[plannedMappingKey]string{}
 	}
 	d.planned.ids[plannedMappingKey{by, groupID}] = mappingID
+}
+
+// awaitTargetFreed reports whether the mapping that links the target is
+// replaced or destroyed by this plan, or already gone. Terraform plans
+// instances in no set order, so it waits up to groupPlanWait for that
+// instance's plan to say so; in the apply walk, which does not plan
+// destroys again, the destroy runs alongside and the mapping goes.
+func (d *providerData) awaitTargetFreed(ctx context.Context, targetID, mappingID string) bool {
+	waitCtx, cancel := context.WithTimeout(ctx, groupPlanWait)
+	defer cancel()
+	return poll(waitCtx, pollBackoff{first: 100 * time.Millisecond, max: time.Second}, func() (bool, error) {
+		if d.plannedMapping(byTarget, targetID) == mappingID {
+			return true, nil
+		}
+		_, err := d.okta.GetGroupPushMapping(waitCtx, d.appID, mappingID)
+		return okta.IsNotFound(err), nil
+	}) == nil
 }
 
 func (d *providerData) plannedMapping(by, groupID string) string {

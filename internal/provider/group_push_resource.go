@@ -169,7 +169,8 @@ func (r *groupPushResource) Schema(ctx context.Context, _ resource.SchemaRequest
 					"the group, seconds or minutes later. With `true`, the create waits, within `timeouts.create`, for " +
 					"that push and, when `statsig_scim_token` is set, for the group's assigned and provisioned members " +
 					"to appear in the Statsig group. If the time runs out, the link is kept in state with a warning " +
-					"(nothing is replaced on the next apply). Defaults to `false`: the create returns once the link exists.",
+					"(nothing is replaced on the next apply). Refused on an app without the `GROUP_PUSH` feature, which " +
+					"never pushes. Defaults to `false`: the create returns once the link exists.",
 			},
 			"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true})),
 		},

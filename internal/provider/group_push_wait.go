@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/statsig"
@@ -98,6 +99,22 @@ func (r *groupPushResource) membersNotInStatsig(ctx context.Context, sourceGroup
 		}
 	}
 	return missing, nil
+}
+
+// refuseWaitWithoutPush refuses wait_for_push on an app without the
+// GROUP_PUSH feature: Okta accepts the link but never pushes it, so the wait
+// could only run out. It needs the app's features (checkApp has run). A
+// value known only at apply is checked too: the apply walk plans the create
+// again with it known, before Create.
+func (r *groupPushResource) refuseWaitWithoutPush(plan groupPushModel, diags *diag.Diagnostics) {
+	if !plan.WaitForPush.ValueBool() || r.data.appFeatures == nil || slices.Contains(r.data.appFeatures, "GROUP_PUSH") {
+		return
+	}
+	diags.AddAttributeError(path.Root("wait_for_push"), "The Statsig app does not push groups",
+		"wait_for_push is true, but the Statsig app in Okta lacks the provisioning feature GROUP_PUSH (its features: "+
+			orNone(strings.Join(r.data.appFeatures, ", "))+"), so Okta would accept the link but never push it and the "+
+			"wait could not end. Switch Push Groups on in the Okta Admin Console > Applications > the Statsig app > "+
+			"Provisioning, or set wait_for_push = false.")
 }
 
 // pushTimeout reads timeouts.create (positive: see positiveTimeouts).

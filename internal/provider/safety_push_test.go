@@ -310,3 +310,71 @@ resource "statsigokta_group_push" "eng" {
 		})
 	}
 }
+
+// A move: the admin links Data Science to Checkout-Member instead of
+// Engineering, in one apply (destroy of the old link, create of the new).
+// Terraform runs both at once; the apply ends with the one new link.
+func TestAccSafety_pushMoveTarget(t *testing.T) {
+	// Latency makes the old link's Delete (a PATCH, then a DELETE) overlap the new link's POST.
+	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture(), Latency: 300 * time.Millisecond})
+	eng, science := groupID(t, sb, "Engineering"), groupID(t, sb, "Data Science")
+	push := func(name, source string) string {
+		return fmt.Sprintf("resource \"statsigokta_group_push\" %q {\n  source_group_id = %q\n  project = \"Checkout\"\n  role = \"Member\"\n}\n", name, source)
+	}
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnlinked(sb, "Statsig-Checkout-Member"),
+		Steps: []acc.TestStep{
+			{Config: providerConfig(sb) + push("eng", eng)},
+			{
+				Config: providerConfig(sb) + push("science", science),
+				ConfigPlanChecks: acc.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("statsigokta_group_push.eng", plancheck.ResourceActionDestroy),
+					plancheck.ExpectResourceAction("statsigokta_group_push.science", plancheck.ResourceActionCreate),
+				}},
+				Check: func(*terraform.State) error {
+					if ms := sb.PushMappings(); len(ms) != 1 || ms[0].SourceGroupID != science {
+						return fmt.Errorf("want only the link of Data Science; sandbox has %+v", ms)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// wait_for_push on an app that does not push groups (no GROUP_PUSH) could
+// only wait out timeouts.create: the plan refuses it, with zero writes.
+func TestAccSafety_pushWaitWithoutGroupPush(t *testing.T) {
+	f := pushFixture()
+	f.App.Features = []string{"IMPORT_NEW_USERS", "PUSH_NEW_USERS", "PUSH_USER_DEACTIVATION"}
+	sb := newTestSandbox(t, sandbox.Options{Fixture: f})
+	expectNoPushWrites(t, sb)
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []acc.TestStep{{
+			Config: providerConfig(sb) + fmt.Sprintf(`
+resource "statsigokta_group_push" "eng" {
+  source_group_id = %q
+  project         = "Checkout"
+  role            = "Member"
+  wait_for_push   = true
+}`, groupID(t, sb, "Engineering")),
+			PlanOnly:    true,
+			ExpectError: diagRE("The Statsig app does not push groups", "lacks the provisioning feature GROUP_PUSH", "wait_for_push = false"),
+		}, {
+			// Known only at apply: the apply's own plan of the create refuses it, before any write.
+			Config: providerConfig(sb) + fmt.Sprintf(`
+resource "terraform_data" "wait" {
+  input = true
+}
+resource "statsigokta_group_push" "eng" {
+  source_group_id = %q
+  project         = "Checkout"
+  role            = "Member"
+  wait_for_push   = terraform_data.wait.output
+}`, groupID(t, sb, "Engineering")),
+			ExpectError: diagRE("The Statsig app does not push groups"),
+		}},
+	})
+}
