@@ -240,7 +240,7 @@ func (s *Sandbox) loadFixtureLocked(f *Fixture) error {
 		if w.userByLogin(u.Login) != nil {
 			return fmt.Errorf("fixture: duplicate user %s", u.Login)
 		}
-		w.Users[u.ID] = u
+		w.addUser(u)
 		if at := strings.LastIndexByte(u.Email, '@'); at >= 0 {
 			domains[strings.ToLower(u.Email[at+1:])] = true
 		}

@@ -449,7 +449,7 @@ func (s *Sandbox) CreateUserOutOfBand(login, firstName, lastName string) (id str
 	s.inspect(func() {
 		u := &userRec{ID: s.w.newID("00u", 17), Login: login, Email: login, FirstName: firstName, LastName: lastName,
 			Status: "ACTIVE", Created: s.now()}
-		s.w.Users[u.ID] = u
+		s.w.addUser(u)
 		if g := s.w.everyone(); g != nil {
 			s.addMemberLocked(g, u.ID, s.now())
 		}

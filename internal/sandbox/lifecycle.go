@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sort"
 	"time"
 )
 
@@ -17,11 +18,17 @@ var validOrgRoles = []string{"Member", "Admin", "Owner"}
 func (s *Sandbox) advanceLocked() {
 	now := s.now()
 	w := s.w
-	for _, id := range sortedKeys(w.AppUsers) {
-		au := w.AppUsers[id]
+	// Runs on every request: collect the due users first and sort only
+	// them (in id order, as before), not every app user of a large org.
+	var due []string
+	for id, au := range w.AppUsers {
 		if au.Status == "STAGED" && au.SyncState == "SYNCING" && !now.Before(au.ProvisionDue) {
-			s.provisionLocked(au, now)
+			due = append(due, id)
 		}
+	}
+	sort.Strings(due)
+	for _, id := range due {
+		s.provisionLocked(w.AppUsers[id], now)
 	}
 	s.syncPushesLocked(now)
 }
@@ -99,7 +106,7 @@ func (s *Sandbox) provisionLocked(au *appUserRec, now time.Time) {
 			ID: w.newStatsigID(), UserName: au.UserName, Email: u.Email,
 			ProjectRoles: map[string]string{}, TeamRoles: map[string]string{}, Created: now,
 		}
-		w.SUsers[su.ID] = su
+		w.addStatsigUser(su)
 	}
 	su.GivenName, su.FamilyName = strOr(au.Profile["givenName"], u.FirstName), strOr(au.Profile["familyName"], u.LastName)
 	su.Active = true

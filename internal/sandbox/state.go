@@ -29,6 +29,10 @@ type world struct {
 	Domains   []string                    `json:"domains"`  // email domains Statsig accepts ("" list = any)
 	OrgID     string                      `json:"orgId"`
 	OrgName   string                      `json:"orgName"`
+
+	// Not persisted: lookups by name (index.go).
+	logins    foldIndex[userRec]
+	userNames foldIndex[statsigUserRec]
 }
 
 type appRec struct {
@@ -165,28 +169,10 @@ func (w *world) newID(prefix string, n int) string {
 	return b.String()
 }
 
-func (w *world) userByLogin(login string) *userRec {
-	for _, u := range w.Users {
-		if strings.EqualFold(u.Login, login) {
-			return u
-		}
-	}
-	return nil
-}
-
 func (w *world) groupByName(name string) *groupRec {
 	for _, id := range sortedKeys(w.Groups) {
 		if w.Groups[id].Name == name {
 			return w.Groups[id]
-		}
-	}
-	return nil
-}
-
-func (w *world) statsigUserByName(userName string) *statsigUserRec {
-	for _, u := range w.SUsers {
-		if strings.EqualFold(u.UserName, userName) {
-			return u
 		}
 	}
 	return nil

@@ -207,7 +207,7 @@ func (s *Sandbox) InviteStatsigUserOutOfBand(email, givenName, familyName, orgRo
 		if su == nil {
 			su = &statsigUserRec{ID: s.w.newStatsigID(), UserName: email, Email: email,
 				ProjectRoles: map[string]string{}, TeamRoles: map[string]string{}, Created: now}
-			s.w.SUsers[su.ID] = su
+			s.w.addStatsigUser(su)
 		}
 		su.GivenName, su.FamilyName, su.OrgRole, su.Active, su.LastModified = givenName, familyName, orgRole, true, now
 		if project != "" && role != "" {

@@ -385,7 +385,7 @@ func (s *Sandbox) scimCreateUser(w http.ResponseWriter, r *http.Request) {
 	if b.Active != nil {
 		su.Active = *b.Active
 	}
-	s.w.SUsers[su.ID] = su
+	s.w.addStatsigUser(su)
 	w.Header().Set("Location", s.statsigURL+"/scim/Users/"+su.ID)
 	writeSCIM(w, http.StatusCreated, s.scimUserJSON(su))
 }
