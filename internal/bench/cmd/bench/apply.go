@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -84,15 +83,7 @@ func measureLifecycle(o options, n int, mode, work, sandboxBin, provider, tfrc s
 	}
 	fmt.Printf("==> apply and destroy, N = %d, %s\n", n, mode)
 	org := emptyOrg(n)
-	data, err := json.Marshal(org.fixture)
-	if err != nil {
-		return nil, err
-	}
-	fixturePath := filepath.Join(dir, "fixture.json")
-	if err := os.WriteFile(fixturePath, data, 0o644); err != nil {
-		return nil, err
-	}
-	sb, err := startSandbox(sandboxBin, fixturePath, o, filepath.Join(dir, "sandbox.log"))
+	sb, err := startWithFixture(o, sandboxBin, dir, org.fixture)
 	if err != nil {
 		return nil, err
 	}
@@ -105,14 +96,7 @@ func measureLifecycle(o options, n int, mode, work, sandboxBin, provider, tfrc s
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(org.applyConfig(targets)), 0o644); err != nil {
 		return nil, err
 	}
-	env := append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+tfrc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"OKTA_ORG_URL="+sb.env["OKTA_ORG_URL"], "OKTA_API_TOKEN="+sb.env["OKTA_API_TOKEN"],
-		"STATSIGOKTA_APP_ID="+sb.env["OKTA_APP_ID"], "STATSIG_API_URL="+sb.env["STATSIG_URL"],
-		"STATSIG_SCIM_TOKEN="+sb.env["STATSIG_SCIM_TOKEN"],
-		"STATSIGOKTA_RATE_LIMIT_HEADROOM_PERCENT="+strconv.Itoa(o.headroomPercent),
-	)
-	env = dropEnv(env, "OKTA_CLIENT_ID", "OKTA_PRIVATE_KEY", "OKTA_PRIVATE_KEY_ID", "STATSIGOKTA_SHARED_READS", "TF_LOG")
+	env := sb.terraformEnv(o, tfrc, true)
 	if mode == "baseline" {
 		env = append(env, "STATSIGOKTA_SHARED_READS=false")
 	}
