@@ -266,3 +266,30 @@ func TestResolveSettings_oktaOktaWorkspace(t *testing.T) {
 			token.apiToken.from, token.clientID.text, token.scopes)
 	}
 }
+
+// Invariant 8 of the safety issue: STATSIGOKTA_SHARED_READS is read exactly
+// as Terraform converts a string to the bool attribute (found by review).
+func TestResolveSettings_sharedReadsLikeAttribute(t *testing.T) {
+	for v, want := range map[string]bool{"true": true, "1": true, "false": false, "0": false} {
+		s := resolveSettings(t.Context(), providerModel{}, func(k string) string {
+			if k == envSharedReads {
+				return v
+			}
+			return ""
+		})
+		if s.problems.HasError() || s.sharedReads != want {
+			t.Errorf("%s=%q: shared_reads = %v, problems %v; want %v", envSharedReads, v, s.sharedReads, s.problems, want)
+		}
+	}
+	for _, v := range []string{"t", "F", "TRUE", "False", "yes"} {
+		s := resolveSettings(t.Context(), providerModel{}, func(k string) string {
+			if k == envSharedReads {
+				return v
+			}
+			return ""
+		})
+		if !s.problems.HasError() {
+			t.Errorf("%s=%q accepted (shared_reads = %v); the attribute takes only true or false", envSharedReads, v, s.sharedReads)
+		}
+	}
+}

@@ -225,7 +225,7 @@ func checkSettings(s providerSettings, diags *diag.Diagnostics) {
 		}
 	}
 	if v := s.sharedReadsText; v.given() {
-		if _, err := strconv.ParseBool(v.text); err != nil {
+		if _, ok := boolLikeTerraform(v.text); !ok {
 			diags.AddAttributeError(path.Root("shared_reads"), "Invalid shared_reads",
 				fmt.Sprintf("%s must be true or false; got %q.", v.from, v.text))
 		}
@@ -315,7 +315,7 @@ func resolveSettings(ctx context.Context, cfg providerModel, getenv func(string)
 		s.headroomPercent = n
 	}
 	s.sharedReads = true
-	if b, err := strconv.ParseBool(s.sharedReadsText.text); err == nil {
+	if b, ok := boolLikeTerraform(s.sharedReadsText.text); ok {
 		s.sharedReads = b
 	}
 	return s
@@ -376,4 +376,17 @@ func proxyTransport(s providerSettings) (transports, error) {
 		out.okta = base(http.ProxyURL(u))
 	}
 	return out, nil
+}
+
+// boolLikeTerraform reads a bool from the environment as Terraform converts
+// a string to a bool attribute: "true" or "1", "false" or "0", nothing else
+// (strconv.ParseBool would also take "t" or "TRUE").
+func boolLikeTerraform(text string) (value, ok bool) {
+	switch text {
+	case "true", "1":
+		return true, true
+	case "false", "0":
+		return false, true
+	}
+	return false, false
 }
