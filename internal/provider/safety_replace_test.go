@@ -345,9 +345,12 @@ func TestAccSafety_ownerHeldOutsideConfig(t *testing.T) {
 	}{
 		{name: "Owner given to alice while bob, assigned by hand, is the Owner",
 			err: diagRE("Statsig already has an Owner", "bob@example.com", `org_role = "Admin"`)},
+		// Statsig answers "Owner cannot be modified" to any change of its Owner
+		// over SCIM, so a handover in Terraform would end in provisioning errors.
 		{name: "Owner handed over from bob (imported, made Admin) to alice",
 			extra: "import {\n  to = statsigokta_user_assignment.bob\n  id = \"bob@example.com\"\n}\n" +
-				"resource \"statsigokta_user_assignment\" \"bob\" {\n  login = \"bob@example.com\"\n  org_role = \"Admin\"\n}\n"},
+				"resource \"statsigokta_user_assignment\" \"bob\" {\n  login = \"bob@example.com\"\n  org_role = \"Admin\"\n}\n",
+			err: diagRE("The Statsig Owner cannot be demoted", "Statsig console")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sb := newTestSandbox(t, sandbox.Options{})

@@ -81,6 +81,10 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if own != replacingMarked && !r.declare(state, replacing, userID, label, plan.OrgRole, &resp.Diagnostics) {
 		return
 	}
+	if !creating && !replacing && demotesOwner(state.OrgRole, plan.OrgRole) {
+		refuseOwnerDemotion(&resp.Diagnostics, path.Root("org_role"), label, plan.OrgRole.ValueString())
+		return
+	}
 	makesOwner := plan.OrgRole.ValueString() == "Owner" && (creating || replacing || state.OrgRole.ValueString() != "Owner")
 	if makesOwner && !r.refuseOtherOwner(ctx, userID, &resp.Diagnostics) {
 		return
@@ -203,8 +207,9 @@ func (r *userAssignmentResource) refuseOtherOwner(ctx context.Context, userID st
 			fmt.Sprintf("%s (Okta user %s) is the Statsig organisation Owner already: their assignment to the app has "+
 				"statsigOrgRole \"Owner\", and it is not declared in this configuration. Statsig allows one Owner and "+
 				"refuses a second (\"Cannot set multiple owners\"), which would leave this user's provisioning in error. "+
-				"Set org_role = \"Admin\" here, or hand Owner over: declare %s in this configuration (import it) with "+
-				"org_role = \"Admin\" in the same plan.", login, au.ID, login))
+				"Set org_role = \"Admin\" here. Ownership moves only in the Statsig console (Statsig refuses any change "+
+				"to its Owner over SCIM: \"Owner cannot be modified\"): transfer it there, then set org_role to match.",
+				login, au.ID))
 		return false
 	}
 	return true
@@ -466,4 +471,19 @@ func (m *userAssignmentModel) markComputedUnknown() {
 	m.Scope = types.StringUnknown()
 	m.UserName = types.StringUnknown()
 	m.StatsigActive = types.BoolUnknown()
+}
+
+// demotesOwner reports whether a planned org_role takes the organisation
+// Owner role away. Statsig refuses that over SCIM ("Owner cannot be
+// modified"): Okta's push would end in syncState ERROR while Statsig keeps
+// the Owner, so the plan refuses it instead.
+func demotesOwner(was, planned types.String) bool {
+	return was.ValueString() == "Owner" && known(planned) && planned.ValueString() != "Owner"
+}
+
+func refuseOwnerDemotion(diags *diag.Diagnostics, at path.Path, who, role string) {
+	diags.AddAttributeError(at, "The Statsig Owner cannot be demoted from here", fmt.Sprintf("The user with %s is the Statsig organisation "+
+		"Owner, and this plan sets org_role = %q. Statsig refuses any change to its Owner over SCIM (\"Owner cannot be "+
+		"modified\"): Okta would report a provisioning error and Statsig would keep the Owner. Transfer ownership in "+
+		"the Statsig console first, then set org_role to the role the user has there.", who, role))
 }

@@ -473,6 +473,12 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		unknownRoles(planned, configured) // from the listing: known after apply (see below)
 	}
 	changes := diffSet(baseline, planned)
+	for _, key := range changes.roles {
+		if base, ok := baseline[key]; ok && demotesOwner(base.OrgRole, planned[key].OrgRole) {
+			refuseOwnerDemotion(&resp.Diagnostics, path.Root("users").AtMapKey(key).AtName("org_role"), setLabel(key),
+				planned[key].OrgRole.ValueString())
+		}
+	}
 	limit := plan.MaxUnassignments.ValueInt64()
 	if plan.MaxUnassignments.IsUnknown() {
 		limit = 0

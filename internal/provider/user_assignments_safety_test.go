@@ -287,3 +287,31 @@ resource "statsigokta_user_assignments" "all" {
 	c.mustRun("apply", "-auto-approve", "-input=false")
 	c.mustRun("destroy", "-auto-approve", "-input=false")
 }
+
+// The admin demotes the Statsig Owner in the set: Statsig refuses any change
+// to its Owner over SCIM ("Owner cannot be modified"), so the plan refuses it
+// with no write, naming the user's org_role (found by review).
+func TestAccUserAssignments_ownerNotDemoted(t *testing.T) {
+	sb := newTestSandbox(t, sandbox.Options{})
+	var mark int
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: setConfig(sb, "", map[string]string{"alice@example.com": "Owner", "bob@example.com": "Member"})},
+			{
+				PreConfig:   func() { mark = len(sb.Requests()) },
+				Config:      setConfig(sb, "", map[string]string{"alice@example.com": "Admin", "bob@example.com": "Member"}),
+				ExpectError: diagRE("The Statsig Owner cannot be demoted", `users["alice@example.com"]`, "Statsig console"),
+			},
+			{ // before the test's destroy: the refused plan wrote nothing
+				PreConfig: func() {
+					if err := checkWritesSince(sb, mark); err != nil {
+						t.Error(err)
+					}
+				},
+				Config:   setConfig(sb, "", map[string]string{"alice@example.com": "Owner", "bob@example.com": "Member"}),
+				PlanOnly: true,
+			},
+		},
+	})
+}
