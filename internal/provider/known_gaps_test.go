@@ -1,0 +1,285 @@
+//go:build knowngaps
+
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/sandbox"
+)
+
+// Known gaps: cases an independent review proved against the access-safety
+// invariants (issue 11) and the set (issue 14) that the provider does not
+// meet yet. They fail today, so they are kept out of the suite behind a
+// build tag; each must pass before its issue is resolved:
+//
+//	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$PWD/bin/terraform go test -tags knowngaps -run 'TestAccReview_' ./internal/provider
+
+// The admin adds a second declaration of an object that is already declared
+// and applied (overlapping for_each lists, say) and applies only the new
+// resource with -target. Invariant 2: two instances in one configuration
+// that name one object are a plan-time error with zero writes, and the
+// interrupted-apply rule never adopts an object another instance declares.
+// Then the admin "cleans up the duplicate" with -target again: invariant 1
+// allows no DELETE of an object the configuration still declares.
+func TestAccReview_targetAdoptsAnotherDeclaration(t *testing.T) {
+	for _, tc := range []struct {
+		name    string // the admin mistake
+		fixture func() *sandbox.Fixture
+		a, b    func(sb *sandbox.Sandbox) string
+		addrB   string
+		present func(sb *sandbox.Sandbox) bool // the object .a declares is still in Okta
+	}{
+		{name: "one user declared again by login, applied with -target",
+			fixture: testFixture,
+			a: func(sb *sandbox.Sandbox) string {
+				return fmt.Sprintf("resource \"statsigokta_user_assignment\" \"a\" {\n  user_id = %q\n}\n", userID(t, sb, "alice@example.com"))
+			},
+			b: func(*sandbox.Sandbox) string {
+				return "resource \"statsigokta_user_assignment\" \"b\" {\n  login = \"alice@example.com\"\n}\n"
+			},
+			addrB: "statsigokta_user_assignment.b",
+			present: func(sb *sandbox.Sandbox) bool {
+				au, ok := sb.AppUser(userID(t, sb, "alice@example.com"))
+				return ok && au.Scope == "USER"
+			}},
+		{name: "one group assigned again, applied with -target",
+			fixture: testFixture,
+			a: func(sb *sandbox.Sandbox) string {
+				return fmt.Sprintf("resource \"statsigokta_group_assignment\" \"a\" {\n  group_id = %q\n}\n", groupID(t, sb, "Engineering"))
+			},
+			b: func(sb *sandbox.Sandbox) string {
+				return fmt.Sprintf("resource \"statsigokta_group_assignment\" \"b\" {\n  group_id = %q\n}\n", groupID(t, sb, "Engineering"))
+			},
+			addrB: "statsigokta_group_assignment.b",
+			present: func(sb *sandbox.Sandbox) bool {
+				_, ok := sb.AppGroup(groupID(t, sb, "Engineering"))
+				return ok
+			}},
+		{name: "one source group linked again to the same Statsig group, applied with -target",
+			fixture: pushFixture,
+			a: func(sb *sandbox.Sandbox) string {
+				return fmt.Sprintf("resource \"statsigokta_group_push\" \"a\" {\n  source_group_id = %q\n  project = \"Checkout\"\n  role = \"Member\"\n}\n",
+					groupID(t, sb, "Engineering"))
+			},
+			b: func(sb *sandbox.Sandbox) string {
+				return fmt.Sprintf("resource \"statsigokta_group_push\" \"b\" {\n  source_group_id = %q\n  project = \"Checkout\"\n  role = \"Member\"\n}\n",
+					groupID(t, sb, "Engineering"))
+			},
+			addrB: "statsigokta_group_push.b",
+			present: func(sb *sandbox.Sandbox) bool {
+				_, ok := mappingOf(sb, groupID(t, sb, "Engineering"))
+				return ok
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cli := newCLIRun(t)
+			sb := newTestSandbox(t, sandbox.Options{Fixture: tc.fixture()})
+			a, b := tc.a(sb), tc.b(sb)
+			cli.writeConfig(providerConfig(sb) + a)
+			cli.mustRun("apply", "-auto-approve", "-input=false")
+
+			cli.writeConfig(providerConfig(sb) + a + b)
+			mark := len(sb.Requests())
+			out, code := cli.run("apply", "-auto-approve", "-input=false", "-target="+tc.addrB)
+			if code == 0 {
+				t.Errorf("invariant 2: apply -target of a second declaration succeeded (exit 0) instead of a plan-time "+
+					"error naming both declarations; output:\n%s", out)
+			} else if !strings.Contains(out, "One Okta object, one declaration") {
+				t.Logf("apply -target failed, but not with the duplicate-declaration error:\n%s", out)
+			}
+			if err := checkWritesSince(sb, mark); err != nil {
+				t.Errorf("invariant 2: writes during the -target apply: %v", err)
+			}
+			if code != 0 {
+				return
+			}
+
+			// Invariant 5: with both in state, the way out must be plannable or
+			// named. A full plan of the configuration without .b is refused
+			// ("is about to remove"); say whether the refusal names the way out
+			// that works (terraform state rm: a moved block onto .a cannot be).
+			cli.writeConfig(providerConfig(sb) + a)
+			out, code = cli.run("plan", "-input=false")
+			if code != 0 && !strings.Contains(out, "state rm") {
+				t.Errorf("invariant 5: plan without the duplicate fails and does not name `terraform state rm`, the one "+
+					"way out (a moved block onto the existing .a is impossible):\n%s", out)
+			}
+
+			// The admin removes the duplicate and applies only that change.
+			mark = len(sb.Requests())
+			out, code = cli.run("apply", "-auto-approve", "-input=false", "-target="+tc.addrB)
+			t.Logf("apply -target after removing the duplicate: exit %d\n%s", code, out)
+			if err := checkWritesSince(sb, mark); err != nil {
+				t.Errorf("invariant 1: removing the duplicate declaration wrote to Okta although .a still declares "+
+					"the object: %v", err)
+			}
+			if !tc.present(sb) {
+				t.Errorf("invariant 1: the object is gone from Okta while .a, in state and configuration, still declares it")
+			}
+		})
+	}
+}
+
+// The admin links Engineering to a Statsig group and, in the same change,
+// removes the direct assignment of one of its members. Invariant 7: the
+// unassigned-members warning names the members that will still be
+// unassigned after this apply; dave is unassigned by this very apply, so
+// Okta will not push him, and the plan must say so.
+func TestAccReview_pushWarningMissesMemberUnassignedInSamePlan(t *testing.T) {
+	cli := newCLIRun(t)
+	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
+	dave := "resource \"statsigokta_user_assignment\" \"dave\" {\n  login = \"dave@example.com\"\n}\n"
+	push := fmt.Sprintf("resource \"statsigokta_group_push\" \"eng\" {\n  source_group_id = %q\n  project = \"Checkout\"\n  role = \"Member\"\n}\n",
+		groupID(t, sb, "Engineering"))
+	// Control: before dave is assigned, the same plan does name him, so the
+	// check below can pass.
+	cli.writeConfig(providerConfig(sb) + push)
+	if out := cli.mustRun("plan", "-input=false"); !strings.Contains(out, "will not be pushed") || !strings.Contains(out, "dave@example.com") {
+		t.Fatalf("control: the warning about unassigned dave is missing, the test proves nothing:\n%s", out)
+	}
+	cli.writeConfig(providerConfig(sb) + dave)
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+
+	cli.writeConfig(providerConfig(sb) + push)
+	out := cli.mustRun("plan", "-input=false")
+	if !strings.Contains(out, "will not be pushed") || !strings.Contains(out, "dave@example.com") {
+		t.Errorf("invariant 7: the plan destroys dave's assignment and links Engineering (carol, dave), but does not "+
+			"warn that dave will not be pushed:\n%s", out)
+	}
+}
+
+// The configuration has two provider blocks for the same Okta org and app
+// (an alias, say one per team module), and each declares alice. Invariant 2:
+// one Okta object, one declaration, a plan-time error with zero writes. The
+// registry is per provider process, and an alias is another process.
+func TestAccReview_aliasDeclaresSameUser(t *testing.T) {
+	cli := newCLIRun(t)
+	sb := newTestSandbox(t, sandbox.Options{})
+	alias := strings.Replace(providerConfig(sb), "provider \"statsigokta\" {", "provider \"statsigokta\" {\n  alias = \"team\"", 1)
+	config := providerConfig(sb) + alias +
+		"resource \"statsigokta_user_assignment\" \"a\" {\n  login = \"alice@example.com\"\n}\n" +
+		"resource \"statsigokta_user_assignment\" \"b\" {\n  provider = statsigokta.team\n  login = \"alice@example.com\"\n  org_role = \"Admin\"\n}\n"
+	cli.writeConfig(config)
+	mark := len(sb.Requests())
+	out, code := cli.run("apply", "-auto-approve", "-input=false")
+	if code == 0 {
+		t.Errorf("invariant 2: two declarations of alice through two provider blocks applied (exit 0):\n%s", out)
+	}
+	if got := oktaWritesSince(sb, mark); len(got) > 0 {
+		t.Errorf("invariant 2: writes: %v (exit %d)\n%s", got, code, out)
+	}
+}
+
+// The admin saves a reviewed plan (plan -out, the usual CI pattern) that
+// creates alice's assignment; before it is applied, a colleague assigns
+// alice in the Okta console. Invariant 1: an adoption is announced in the
+// plan, never only as an apply warning; the reviewed plan showed a create
+// and no adoption, so the apply must not take a console-made assignment
+// into state (it may refuse and ask for a new plan).
+func TestAccReview_savedPlanAdoptsAtApplyOnly(t *testing.T) {
+	cli := newCLIRun(t)
+	sb := newTestSandbox(t, sandbox.Options{})
+	alice := userID(t, sb, "alice@example.com")
+	cli.writeConfig(providerConfig(sb) + "resource \"statsigokta_user_assignment\" \"alice\" {\n  login = \"alice@example.com\"\n}\n")
+	planOut := cli.mustRun("plan", "-input=false", "-out=reviewed.tfplan")
+	if strings.Contains(planOut, "adopt") {
+		t.Fatalf("the reviewed plan already mentions an adoption:\n%s", planOut)
+	}
+	sb.AssignUserOutOfBand(alice, "USER")
+	out, code := cli.run("apply", "-input=false", "reviewed.tfplan")
+	if code == 0 && strings.Contains(out, "Adopted an existing assignment") {
+		t.Errorf("invariant 1: the reviewed plan showed a plain create, and the apply adopted the console-made "+
+			"assignment with only an apply-time warning:\n%s", out)
+	}
+}
+
+// A tainted assignment (say, a failed apply), made within the hour, applied
+// with -refresh=false. The plan replaces it (destroy, then create) and, as
+// it cannot tell the tainted object from one an interrupted apply left,
+// announces "Will adopt ... without changing anything in Okta". Invariant 1
+// (the plan shows every write) and 3 (no churn): the apply must then change
+// nothing in Okta, as the plan said, or the plan must say that the
+// replacement unassigns alice.
+func TestAccReview_taintedNoRefreshPlanSaysAdoptButReplaces(t *testing.T) {
+	cli := newCLIRun(t)
+	sb := newTestSandbox(t, sandbox.Options{})
+	cli.writeConfig(providerConfig(sb) + "resource \"statsigokta_user_assignment\" \"alice\" {\n  login = \"alice@example.com\"\n}\n")
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+	cli.mustRun("taint", aliceAddr)
+	plan := cli.mustRun("plan", "-input=false", "-refresh=false")
+	t.Logf("plan -refresh=false:\n%s", plan)
+	says := strings.Contains(plan, "without changing anything in Okta")
+	mark := len(sb.Requests())
+	out, code := cli.run("apply", "-auto-approve", "-input=false", "-refresh=false")
+	writes := oktaWritesSince(sb, mark)
+	if says && len(writes) > 0 {
+		t.Errorf("invariant 1: the plan said the apply would adopt alice's assignment without changing anything in "+
+			"Okta, and the apply (exit %d) wrote %v:\n%s", code, writes, out)
+	}
+}
+
+// The admin keeps lifecycle { create_before_destroy = true } on a link (a
+// habit from other resources) and moves it to another Statsig group. Okta
+// keeps one mapping per source group, so the new link cannot be made while
+// the old one exists. Invariant 6: refused at plan time, or the apply goes
+// through (the link moved); invariant 5: a failed apply must not repeat.
+func TestAccReview_pushMoveWithCreateBeforeDestroy(t *testing.T) {
+	cli := newCLIRun(t)
+	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
+	eng := groupID(t, sb, "Engineering")
+	config := func(role string) string {
+		return providerConfig(sb) + fmt.Sprintf("resource \"statsigokta_group_push\" \"eng\" {\n  source_group_id = %q\n"+
+			"  project = \"Checkout\"\n  role = %q\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n", eng, role)
+	}
+	cli.writeConfig(config("Member"))
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+	cli.writeConfig(config("Admin"))
+	out, code := cli.run("apply", "-auto-approve", "-input=false")
+	t.Logf("apply: exit %d\n%s", code, out)
+	if code != 0 && !strings.Contains(out, "Planning failed") {
+		t.Errorf("invariant 6: the plan accepted the move, and the apply failed (exit %d)", code)
+	}
+	if code == 0 {
+		m, ok := mappingOf(sb, eng)
+		if !ok || m.TargetGroupID != groupID(t, sb, "Statsig-Checkout-Admin") {
+			t.Errorf("the apply succeeded but Engineering is not linked to Statsig-Checkout-Admin: %+v (found %v)", m, ok)
+		}
+	}
+}
+
+// statsigokta_user_assignments with lifecycle { create_before_destroy = true }
+// (a habit from other resources), replaced with -replace. The plan warns
+// that the replacement unassigns and reassigns everyone. With
+// create_before_destroy the new set is created first over the users Okta
+// has, and the old set's destroy then unassigns them. Invariant 1 and
+// issue 14 ("never left in a way whose replacement unassigns anyone the plan
+// did not list"): afterwards everyone the set declares is assigned in Okta.
+func TestAccReview_setCreateBeforeDestroyReplace(t *testing.T) {
+	cli := newCLIRun(t)
+	sb := newTestSandbox(t, sandbox.Options{})
+	users := map[string]string{"alice@example.com": "", "bob@example.com": ""}
+	cli.writeConfig(setConfig(sb, "lifecycle {\n    create_before_destroy = true\n  }", users))
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+	out, code := cli.run("apply", "-auto-approve", "-input=false", "-replace=statsigokta_user_assignments.all")
+	t.Logf("apply -replace: exit %d\n%s", code, out)
+	for login := range users {
+		au, ok := sb.AppUser(userID(t, sb, login))
+		if !ok || au.Scope != "USER" {
+			t.Errorf("after the create_before_destroy replacement (exit %d), %s is not directly assigned in Okta "+
+				"(assigned=%v), though the set in state declares her", code, login, ok)
+		}
+	}
+	if code == 0 {
+		return
+	}
+	// Invariant 5: after a failed apply, plan and destroy work.
+	if next, c := cli.run("plan", "-input=false"); c != 0 {
+		t.Errorf("invariant 5: after the failed apply, plan exits %d:\n%s", c, next)
+	}
+	if next, c := cli.run("destroy", "-auto-approve", "-input=false"); c != 0 {
+		t.Errorf("invariant 5: after the failed apply, destroy exits %d:\n%s", c, next)
+	}
+}
