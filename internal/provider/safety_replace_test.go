@@ -32,6 +32,22 @@ type inPlaceTarget struct {
 	assigned func(sb *sandbox.Sandbox) error // the sandbox holds the assignment as configured
 }
 
+// expectSettled checks the end of a replacement: the sandbox holds the
+// assignment as configured, state holds the one resource, and the next plan
+// is empty.
+func (target inPlaceTarget) expectSettled(t *testing.T, cli *cliRun, sb *sandbox.Sandbox) {
+	t.Helper()
+	if err := target.assigned(sb); err != nil {
+		t.Error(err)
+	}
+	if n := cli.stateResources(); n != 1 {
+		t.Errorf("state holds %d resources, want 1", n)
+	}
+	if out, code := cli.run("plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Errorf("the plan after the replacement is not empty (exit %d):\n%s", code, out)
+	}
+}
+
 func userTarget(t *testing.T) inPlaceTarget {
 	return inPlaceTarget{
 		addr: aliceAddr,
@@ -113,15 +129,7 @@ func TestAccSafety_replaceInPlace(t *testing.T) {
 			if err := checkWritesSince(sb, mark, target.replaced(sb)...); err != nil {
 				t.Error(err)
 			}
-			if err := target.assigned(sb); err != nil {
-				t.Error(err)
-			}
-			if n := cli.stateResources(); n != 1 {
-				t.Errorf("state holds %d resources, want 1", n)
-			}
-			if out, code := cli.run("plan", "-detailed-exitcode", "-input=false"); code != 0 {
-				t.Errorf("the plan after the replacement is not empty (exit %d):\n%s", code, out)
-			}
+			target.expectSettled(t, cli, sb)
 		})
 	}
 }
@@ -212,15 +220,7 @@ func TestAccSafety_replaceCreateBeforeDestroy(t *testing.T) {
 			if err := checkWritesSince(sb, mark); err != nil {
 				t.Error(err)
 			}
-			if err := target.assigned(sb); err != nil {
-				t.Error(err)
-			}
-			if n := cli.stateResources(); n != 1 {
-				t.Errorf("state holds %d resources, want 1", n)
-			}
-			if out, code := cli.run("plan", "-detailed-exitcode", "-input=false"); code != 0 {
-				t.Errorf("the plan after the replacement is not empty (exit %d):\n%s", code, out)
-			}
+			target.expectSettled(t, cli, sb)
 		})
 	}
 }
