@@ -59,17 +59,25 @@ type declaration struct {
 type declarations struct {
 	mu   sync.Mutex
 	seen map[declarationKey]declaration
-	// inState: objects that Read found in Okta for an instance in state, in
+	// inState: objects held by the instances Terraform read from state in
 	// this walk. A create plan for one of them is that instance's own
-	// replacement when Terraform tainted it (see ownReplacement).
+	// replacement when Terraform tainted it (see replacementOf).
 	inState map[declarationKey]bool
 	// made: objects a Create of this apply walk made or adopted, which the
 	// Delete of a create_before_destroy replacement must not remove.
 	made map[declarationKey]bool
 }
 
-// refreshed records that Read found the object for an instance in state.
-func (d *declarations) refreshed(kind objectKind, id string) { d.mark(&d.inState, kind, id) }
+// heldInState records that an instance Terraform read from state holds the
+// object; gone takes that back when Read finds the object gone from Okta,
+// as Terraform then plans an ordinary create.
+func (d *declarations) heldInState(kind objectKind, id string) { d.mark(&d.inState, kind, id) }
+
+func (d *declarations) gone(kind objectKind, id string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.inState, declarationKey{kind, id})
+}
 
 // created records that a Create of this walk made or adopted the object.
 func (d *declarations) created(kind objectKind, id string) { d.mark(&d.made, kind, id) }
@@ -83,9 +91,8 @@ func (d *declarations) mark(m *map[declarationKey]bool, kind objectKind, id stri
 	(*m)[declarationKey{kind, id}] = true
 }
 
-// wasRefreshed reports whether Read found the object for an instance in
-// state in this walk.
-func (d *declarations) wasRefreshed(kind objectKind, id string) bool {
+// wasInState reports whether an instance in state holds the object.
+func (d *declarations) wasInState(kind objectKind, id string) bool {
 	return d.has(&d.inState, kind, id)
 }
 
@@ -107,12 +114,11 @@ func (d *declarations) has(m *map[declarationKey]bool, kind objectKind, id strin
 // private state with the object it holds (markHeld): a create plan carrying
 // the mark for its own object is that instance's replacement, whose claim the
 // first plan made already. A tainted instance is planned as a create only,
-// with no private state, but Terraform refreshed it just before in the same
-// walk: a create for an object Read found for an instance in state is that
-// instance's replacement. Two real declarations of the object still fail,
-// whichever is planned first, as both claim it. With -refresh=false there is
-// no Read, and a tainted object is checked like one an interrupted apply left
-// behind (adopt.go).
+// with no private state, but Terraform read it from state just before in the
+// same walk (observeState, with or without -refresh): a create for an object
+// an instance in state holds is that instance's replacement. Two real
+// declarations of the object still fail, whichever is planned first, as both
+// claim it.
 
 const heldKey = "held"
 
@@ -151,7 +157,7 @@ func (d *declarations) replacementOf(ctx context.Context, private privateGetter,
 			return replacingMarked
 		}
 	}
-	if d.wasRefreshed(kind, id) {
+	if d.wasInState(kind, id) {
 		return replacingTainted
 	}
 	return notReplacing
@@ -284,4 +290,30 @@ func (d *declarations) await(ctx context.Context, kind objectKind, id string, wa
 		return ok, nil
 	})
 	return decl, ok
+}
+
+// heldInState records in the walk's registry what an instance Terraform
+// read from state holds (observeState); raw is its state as JSON.
+func (p *statsigOktaProvider) heldInState(typeName string, raw []byte) {
+	d := p.current.Load()
+	if d == nil || len(raw) == 0 {
+		return // not configured in this walk: nothing is planned
+	}
+	kind := declaredUser
+	switch typeName {
+	case "statsigokta_user_assignments":
+		d.found.Store(setInState, true) // a create plan of the set in this walk replaces this one
+		return
+	case "statsigokta_user_assignment":
+	case "statsigokta_group_assignment":
+		kind = declaredGroup
+	default:
+		return
+	}
+	var held struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(raw, &held) == nil && held.ID != "" {
+		d.declared.heldInState(kind, held.ID)
+	}
 }

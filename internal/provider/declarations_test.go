@@ -93,7 +93,9 @@ func TestReplacementOf(t *testing.T) {
 		t.Fatal(diags)
 	}
 	var d declarations
-	d.refreshed(declaredGroup, "00g1")
+	d.heldInState(declaredGroup, "00g1")
+	d.heldInState(declaredUser, "00u2")
+	d.gone(declaredUser, "00u2") // Read found it gone: an ordinary create
 	for _, c := range []struct {
 		name    string
 		private fakePrivate
@@ -103,7 +105,8 @@ func TestReplacementOf(t *testing.T) {
 	}{
 		{"-replace: the create plan carries its first plan's mark", marked, declaredUser, "00u1", replacingMarked},
 		{"a replacement with another user is no in-place replacement", marked, declaredUser, "00u2", notReplacing},
-		{"taint: refreshed in this walk", fakePrivate{}, declaredGroup, "00g1", replacingTainted},
+		{"taint: read from state in this walk", fakePrivate{}, declaredGroup, "00g1", replacingTainted},
+		{"in state, but Read found it gone", fakePrivate{}, declaredUser, "00u2", notReplacing},
 		{"same id, other kind", fakePrivate{}, declaredPushSource, "00g1", notReplacing},
 		{"a plain create", nil, declaredUser, "00u3", notReplacing},
 	} {

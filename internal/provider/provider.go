@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -51,15 +52,20 @@ const (
 
 // New returns a constructor for the provider, as providerserver expects.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider {
-		return &statsigOktaProvider{version: version, getenv: osGetenv}
-	}
+	return func() provider.Provider { return newProvider(version) }
+}
+
+func newProvider(version string) *statsigOktaProvider {
+	return &statsigOktaProvider{version: version, getenv: osGetenv}
 }
 
 type statsigOktaProvider struct {
 	version string
 	// getenv reads the environment; tests give each provider its own.
 	getenv func(string) string
+	// current is the walk's providerData, which Configure makes anew for
+	// each walk; observeState reports the instances read from state to it.
+	current atomic.Pointer[providerData]
 }
 
 var osGetenv = os.Getenv
@@ -217,6 +223,7 @@ func (p *statsigOktaProvider) Configure(ctx context.Context, req provider.Config
 	if getenv == nil {
 		getenv = osGetenv
 	}
+	p.current.Store(nil) // a new walk; its registry starts empty
 	settings := resolveSettings(ctx, cfg, getenv)
 	if settings.anyUnknown {
 		// A value depends on a resource not applied yet; Terraform calls
@@ -231,6 +238,7 @@ func (p *statsigOktaProvider) Configure(ctx context.Context, req provider.Config
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	p.current.Store(data)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

@@ -28,14 +28,16 @@ func Serve(_ context.Context, version string, debug bool) error {
 }
 
 // NewProtocol6Server returns the provider's protocol 6 server, as
-// providerserver.NewProtocol6WithError does, wrapped in releaseContexts.
+// providerserver.NewProtocol6WithError does, wrapped in releaseContexts and
+// observeState.
 func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
-		server, err := providerserver.NewProtocol6WithError(New(version)())()
+		p := newProvider(version)
+		server, err := providerserver.NewProtocol6WithError(p)()
 		if err != nil {
 			return nil, err
 		}
-		return releaseContexts{server}, nil
+		return observeState{releaseContexts{server}, p}, nil
 	}
 }
 
@@ -108,6 +110,34 @@ func (s releaseContexts) ConfigureProvider(ctx context.Context, req *tfprotov6.C
 
 func (s releaseContexts) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
 	return call(ctx, req, s.ProviderServer.ValidateResourceConfig)
+}
+
+// observeState tells the provider which objects the instances in state
+// hold. Terraform sends every instance it reads from state through
+// UpgradeResourceState, even with -refresh=false and for a tainted instance,
+// before it plans that instance; the framework answers it without calling
+// the resource when the schema version is unchanged, so this is the one
+// place that sees it (declarations.go: replacementOf).
+type observeState struct {
+	releaseContexts
+	provider *statsigOktaProvider
+}
+
+func (s observeState) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	resp, err := s.releaseContexts.UpgradeResourceState(ctx, req)
+	if err == nil && req.RawState != nil && !hasErrorDiagnostic(resp.Diagnostics) {
+		s.provider.heldInState(req.TypeName, req.RawState.JSON)
+	}
+	return resp, err
+}
+
+func hasErrorDiagnostic(diags []*tfprotov6.Diagnostic) bool {
+	for _, d := range diags {
+		if d != nil && d.Severity == tfprotov6.DiagnosticSeverityError {
+			return true
+		}
+	}
+	return false
 }
 
 func (s releaseContexts) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {

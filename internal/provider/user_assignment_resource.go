@@ -241,6 +241,7 @@ func (r *userAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 	appUser, ok := readObject(ctx, r.data, req, resp, &state, func() string { return state.ID.ValueString() },
 		"user_id", "assignment", r.data.readAppUser)
 	if !ok {
+		r.data.declared.gone(declaredUser, state.ID.ValueString())
 		return
 	}
 	if appUser.Scope != "USER" {
@@ -250,9 +251,9 @@ func (r *userAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 			fmt.Sprintf("User %s has access to the Statsig app only through a group (scope %s). The direct assignment was removed "+
 				"outside Terraform; the plan assigns the user directly again.", state.ID.ValueString(), appUser.Scope))
 		resp.State.RemoveResource(ctx)
+		r.data.declared.gone(declaredUser, appUser.ID)
 		return
 	}
-	r.data.declared.refreshed(declaredUser, appUser.ID)
 	state.fromAppUser(appUser)
 	if !state.StatsigActive.IsNull() || (r.data.statsig != nil && r.data.statsig.HasSCIM()) {
 		state.StatsigActive = r.statsigActive(ctx, state.UserName.ValueString(), false, &resp.Diagnostics)

@@ -23,8 +23,8 @@ import (
 //     where the first plan leaves setReplaceKey (it has also claimed the
 //     users in the registry);
 //   - for a tainted set, Terraform hands over no private state, but it
-//     refreshes the tainted object first in the same walk: Read records
-//     the app in setsRead. (With -refresh=false there is no such trace.)
+//     reads the tainted instance from state first in the same walk, with or
+//     without -refresh: observeState records it under setInState.
 //
 // During apply Terraform plans the replacement again after the destroy,
 // without either trace; the plan is then an ordinary create over what Okta
@@ -33,9 +33,9 @@ const setReplaceKey = "user_assignments_replaced"
 
 var setFromPlan = []byte(`"plan"`)
 
-// setsRead is the found key under which Read records, per walk, that a set
-// of the app exists in state.
-const setsRead = "user_assignments read"
+// setInState is the found key under which observeState records, per walk,
+// that the app's set is in state.
+const setInState = "user_assignments in state"
 
 type privateKeys interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
@@ -48,7 +48,7 @@ func (r *userAssignmentsResource) replacedBy(ctx context.Context, private privat
 	if v, _ := private.GetKey(ctx, setReplaceKey); string(v) == string(setFromPlan) {
 		return "replace"
 	}
-	if _, ok := r.data.found.Load(setsRead); ok {
+	if _, ok := r.data.found.Load(setInState); ok {
 		return "taint"
 	}
 	return ""

@@ -261,7 +261,6 @@ func (r *userAssignmentsResource) Read(ctx context.Context, req resource.ReadReq
 	if state.WaitForProvisioning.IsNull() {
 		state.WaitForProvisioning = types.BoolValue(true)
 	}
-	r.data.found.Store(setsRead, true) // a create plan of this app in this walk replaces this set
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

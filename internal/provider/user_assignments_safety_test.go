@@ -207,6 +207,11 @@ func TestAccUserAssignments_replace(t *testing.T) {
 	if want := wrapped("Replacing the set unassigns everyone in it", "(taint)", "all 2 users", "terraform untaint"); code == 0 || !want.MatchString(out) {
 		t.Fatalf("plan of the tainted set: exit %d, want %s:\n%s", code, want, out)
 	}
+	// Without a refresh too: Terraform still reads the tainted set from state.
+	out, code = c.run("plan", "-input=false", "-refresh=false")
+	if want := wrapped("Replacing the set unassigns everyone in it", "(taint)", "all 2 users"); code == 0 || !want.MatchString(out) {
+		t.Fatalf("plan -refresh=false of the tainted set: exit %d, want %s:\n%s", code, want, out)
+	}
 	c.mustRun("untaint", setAddr)
 	expectNoSetWrites(t, sb, "after the refused plans")
 
