@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -44,24 +45,13 @@ type cliRun struct {
 	timeout time.Duration
 }
 
-// newCLIRun builds the provider into a plugin directory and writes a CLI
-// configuration whose dev_overrides point at it.
+// newCLIRun writes a CLI configuration whose dev_overrides point at the
+// provider built for this test binary (builtPlugin).
 func newCLIRun(t *testing.T) *cliRun {
 	t.Helper()
 	cli := requireCLI(t)
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
+	plugins := builtPlugin(t)
 	tmp := t.TempDir()
-	plugins := filepath.Join(tmp, "plugins")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(plugins, "terraform-provider-statsigokta"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
 	// "statsigokta/statsigokta" resolves to the CLI's default registry host
 	// (registry.terraform.io for Terraform, registry.opentofu.org for
 	// OpenTofu) both here and in required_providers, so one key serves both.
@@ -89,6 +79,47 @@ func newCLIRun(t *testing.T) *cliRun {
 	}
 	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 	return &cliRun{t: t, cli: cli, dir: dir, env: env, timeout: 5 * time.Minute}
+}
+
+// pluginBuild is the provider binary the CLI tests run, built once per test
+// binary rather than once per test; TestMain removes it.
+var pluginBuild struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+func builtPlugin(t *testing.T) string {
+	t.Helper()
+	pluginBuild.once.Do(func() {
+		root, err := filepath.Abs(filepath.Join("..", ".."))
+		if err == nil {
+			pluginBuild.dir, err = os.MkdirTemp("", "statsigokta-plugin-")
+		}
+		if err != nil {
+			pluginBuild.err = err
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginBuild.dir, "terraform-provider-statsigokta"), ".")
+		build.Dir = root
+		if out, err := build.CombinedOutput(); err != nil {
+			pluginBuild.err = fmt.Errorf("building the provider: %v\n%s", err, out)
+		}
+	})
+	if pluginBuild.err != nil {
+		t.Fatal(pluginBuild.err)
+	}
+	return pluginBuild.dir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if pluginBuild.dir != "" {
+		_ = os.RemoveAll(pluginBuild.dir)
+	}
+	os.Exit(code)
 }
 
 // requireCLI returns the CLI binary the tests that drive it themselves (the
