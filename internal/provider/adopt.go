@@ -177,7 +177,9 @@ func planExisting[T any](ctx context.Context, d *providerData, c existingCheck[T
 		fmt.Sprintf("The %s already exists in Okta, exactly as configured (%s), made or changed at %s (%s ago). That is "+
 			"what an apply interrupted after Okta made it, but before Terraform saved it in state, leaves behind, so apply "+
 			"will take it into state without changing anything in Okta.\n\nIf someone else made it, it becomes managed by "+
-			"this configuration all the same: %s", c.what, a.matches, a.changed.UTC().Format(time.RFC3339),
+			"this configuration all the same: %s\n\nA plan with -target sees only the targeted resources: if another "+
+			"resource in this configuration declares the same object, this is a second declaration of it. Do not "+
+			"apply; remove one of the two.", c.what, a.matches, a.changed.UTC().Format(time.RFC3339),
 			roundAge(time.Since(a.changed)), c.undo))
 	return found
 }

@@ -182,7 +182,9 @@ func (e *conflictError) Error() string {
 		return fmt.Sprintf("This resource declares the %s %s (%s), which another resource in this plan, that had %s, "+
 			"is about to remove. Applied together, the create and the destroy of the same Okta object race: the "+
 			"object could end up removed while this resource records it. If the resource was renamed or moved, add a "+
-			"`moved` block from the old address to the new one instead (or use `terraform state mv`).",
+			"`moved` block from the old address to the new one instead (or use `terraform state mv`). If both are in "+
+			"state holding this one object (a second declaration applied with -target, say), drop the one that goes "+
+			"from state with `terraform state rm <its address>`, which leaves Okta as it is.",
 			e.kind, e.id, e.this, e.first)
 	}
 	return fmt.Sprintf("The %s %s is declared by two resources in this configuration: one with %s and this one with %s. "+

@@ -175,7 +175,7 @@ resource "statsigokta_user_assignment" "alice_admin" {
 			{
 				PreConfig:   markRequests(sb, &mark),
 				Config:      renamed,
-				ExpectError: diagRE("One Okta object, one declaration", "is about to remove", "add a `moved` block"),
+				ExpectError: diagRE("One Okta object, one declaration", "is about to remove", "add a `moved` block", "terraform state rm"),
 			},
 			{
 				Config: renamed + "moved {\n  from = statsigokta_user_assignment.alice\n  to   = statsigokta_user_assignment.alice_admin\n}\n",
@@ -369,7 +369,7 @@ func TestAccSafety_assignAnnouncedInPlan(t *testing.T) {
 		sb.AssignUserOutOfBand(alice, "USER")
 		cli.writeConfig(providerConfig(sb) + fmt.Sprintf("resource \"statsigokta_user_assignment\" \"alice\" {\n  user_id = %q\n}\n", alice))
 		expectNoWrites(t, sb)
-		if out := cli.mustRun("plan", "-input=false"); !diagRE("Will adopt an existing assignment of user "+alice, "without changing anything in Okta").MatchString(out) {
+		if out := cli.mustRun("plan", "-input=false"); !diagRE("Will adopt an existing assignment of user "+alice, "without changing anything in Okta", "-target sees only the targeted resources").MatchString(out) {
 			t.Fatalf("the plan does not announce the adoption:\n%s", out)
 		}
 		cli.mustRun("apply", "-auto-approve", "-input=false")
