@@ -84,6 +84,7 @@ func (c adoptedEverything) CheckState(_ context.Context, req statecheck.CheckSta
 // drives the CLI itself, since plugin-testing's state shim rejects for_each
 // instance keys.
 func TestAccAdopt_forEachImportBlocks(t *testing.T) {
+	t.Parallel()
 	cli := newCLIRun(t)
 	if !cliAtLeast(t, cli, 1, 7) {
 		t.Skip("import blocks with for_each need Terraform 1.7+ or OpenTofu 1.7+; examples/adopt/terraform-1.5 covers older CLIs")
@@ -127,6 +128,7 @@ func cliAtLeast(t *testing.T, cli *cliRun, major, minor int) bool {
 // the resource blocks `terraform plan -generate-config-out` writes (both
 // user_id and login; both target_group_id and project/role).
 func TestAccAdopt_singleImportBlocks(t *testing.T) {
+	t.Parallel()
 	sb := newTestSandbox(t, sandbox.Options{Fixture: handMadeOrgFixture()})
 	lister := providerConfig(sb) + exampleConfig(t, "../../examples/adopt/terraform-1.5/main.tf")
 

@@ -27,6 +27,7 @@ import (
 // provisioning, and a round can come before the tenth create of a batch is
 // in): 40 pages, 1.2 x the floor.
 func TestAccApplyFloor_twoHundredAssignments(t *testing.T) {
+	t.Parallel()
 	const n = 200
 	sb := newTestSandbox(t, sandbox.Options{
 		Fixture:                 sandbox.GenerateFixture(n, 0),

@@ -263,6 +263,7 @@ func (f faultFigures) String() string {
 func TestAccFaults_hundredResources(t *testing.T) {
 	for _, profile := range faultProfiles {
 		t.Run(profile.name, func(t *testing.T) {
+			t.Parallel()
 			sb := newTestSandbox(t, sandbox.Options{
 				Fixture: faultFixture(),
 				// Real rate limits are not the subject here (see the pacing

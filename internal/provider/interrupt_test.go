@@ -238,6 +238,7 @@ func isCreate(r sandbox.Request) bool {
 }
 
 func TestAccInterrupted_killedApplyConverges(t *testing.T) {
+	t.Parallel()
 	c := newCLIRun(t)
 	sb := newTestSandbox(t, sandbox.Options{
 		Fixture: faultFixture(),
@@ -327,6 +328,7 @@ func TestAccInterrupted_killedApplyConverges(t *testing.T) {
 // holds is adopted on the next apply only when it is identical and recent;
 // anything else is refused with the import command, and nothing is written.
 func TestAccInterrupted_adoption(t *testing.T) {
+	t.Parallel()
 	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
 	// bob and alice are in no group, so destroying their assignments never
 	// waits for a group's.
@@ -408,6 +410,7 @@ resource "statsigokta_user_assignment" "alice" {
 // priority, status or target, is refused with the import command, and
 // nothing is written to Okta.
 func TestAccInterrupted_adoptionRefusals(t *testing.T) {
+	t.Parallel()
 	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
 	bob := userID(t, sb, "bob@example.com")
 	eng, science, platform := groupID(t, sb, "Engineering"), groupID(t, sb, "Data Science"), groupID(t, sb, "Platform")

@@ -268,6 +268,7 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 // Terraform would send both configurations to one server, whereas a real run
 // starts one plugin process per provider configuration.
 func TestAccProvider_aliasesForTwoApps(t *testing.T) {
+	t.Parallel()
 	cli := newCLIRun(t)
 	prod, staging := newTestSandbox(t, sandbox.Options{}), newTestSandbox(t, sandbox.Options{})
 	aliased := strings.Replace(providerConfig(staging), `provider "statsigokta" {`, "provider \"statsigokta\" {\n  alias = \"staging\"", 1)

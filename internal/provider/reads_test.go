@@ -114,6 +114,7 @@ func describeCalls(sb *sandbox.Sandbox) string {
 }
 
 func TestAccSharedReads_refreshCallsPerPage(t *testing.T) {
+	t.Parallel()
 	sb := newTestSandbox(t, sandbox.Options{
 		Fixture:                 sharedReadsFixture(),
 		AppsRateLimitPerMinute:  -1,
@@ -185,6 +186,7 @@ func TestAccSharedReads_refreshCallsPerPage(t *testing.T) {
 // The same refresh with shared_reads = false reads every resource on its
 // own: the baseline the shared reads are measured against.
 func TestAccSharedReads_offReadsEachResource(t *testing.T) {
+	t.Parallel()
 	fx := sharedReadsFixture()
 	sb := newTestSandbox(t, sandbox.Options{Fixture: fx, AppsRateLimitPerMinute: -1, OtherRateLimitPerMinute: -1})
 	config := strings.Replace(providerConfig(sb), "provider \"statsigokta\" {", "provider \"statsigokta\" {\n  shared_reads = false", 1) + `

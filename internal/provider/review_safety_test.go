@@ -24,6 +24,7 @@ import (
 // Invariant 6: what the apply would refuse is refused at plan time, with no
 // write.
 func TestAccReview_ownerHandoverApplied(t *testing.T) {
+	t.Parallel()
 	cli := newCLIRun(t)
 	sb := newTestSandbox(t, sandbox.Options{})
 	bob := userID(t, sb, "bob@example.com")
@@ -59,6 +60,7 @@ func TestAccReview_ownerHandoverApplied(t *testing.T) {
 // assignment of the one unassigned member beside a link that does not refer
 // to it.
 func TestAccReview_pushWarningFalseForOwnAssignments(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string // the configuration
 		body func(sb *sandbox.Sandbox) string
@@ -95,6 +97,7 @@ func TestAccReview_pushWarningFalseForOwnAssignments(t *testing.T) {
 // ("Owner cannot be modified"). Invariant 6: refused at plan time, or the
 // apply leaves alice Admin and in sync.
 func TestAccReview_ownerDemoted(t *testing.T) {
+	t.Parallel()
 	cli := newCLIRun(t)
 	sb := newTestSandbox(t, sandbox.Options{})
 	config := func(role string) string {
@@ -159,6 +162,7 @@ func TestAccReview_setDistinctAndOneOwner(t *testing.T) {
 // covers the short name, in lower case, only): kept as written, no
 // "inconsistent result", and no diff afterwards.
 func TestAccReview_loginCaseKept(t *testing.T) {
+	t.Parallel()
 	for _, login := range []string{"Alice@Example.COM", "Alice"} {
 		t.Run(login, func(t *testing.T) {
 			cli := newCLIRun(t)

@@ -362,6 +362,7 @@ func TestAccSafety_assignPlanShowsOnlyChanges(t *testing.T) {
 // What the plan says before apply touches anything, read from the CLI's
 // own output: an adoption, and a group-only assignment turned direct.
 func TestAccSafety_assignAnnouncedInPlan(t *testing.T) {
+	t.Parallel()
 	t.Run("an identical assignment made moments ago is adopted, and the plan says so", func(t *testing.T) {
 		cli := newCLIRun(t)
 		sb := newTestSandbox(t, sandbox.Options{})

@@ -225,6 +225,7 @@ func TestAccSafety_replaceCreateBeforeDestroy(t *testing.T) {
 // An in-place update writes the org_role only when the plan shows it
 // changing, and nothing for any other change.
 func TestAccSafety_updateWritesOnlyThePlannedRole(t *testing.T) {
+	t.Parallel()
 	cli := newCLIRun(t)
 	sb := newTestSandbox(t, sandbox.Options{})
 	alice := userID(t, sb, "alice@example.com")

@@ -90,6 +90,7 @@ func scanForSecrets(t *testing.T, texts []scanned, secrets []secret) {
 var authHeaderValue = regexp.MustCompile(`(?i)authorization"?\s*[:=]\s*"?(SSWS|Bearer|DPoP)\s+[A-Za-z0-9._~+/=-]{8,}`)
 
 func TestAccSecrets_traceLogStateAndErrors(t *testing.T) {
+	t.Parallel()
 	for _, variant := range []string{"api-token", "oauth-dpop", "access-token"} {
 		t.Run(variant, func(t *testing.T) {
 			sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture(),

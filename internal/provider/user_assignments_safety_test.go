@@ -51,6 +51,7 @@ func writeBodies(sb *sandbox.Sandbox) []string {
 // removal of those the map lacks under the guard, and the apply writes only
 // what the plan said.
 func TestAccUserAssignments_createAnnouncesAdoption(t *testing.T) {
+	t.Parallel()
 	sb := groupOnlySandbox(t)
 	alice, bob := userID(t, sb, "alice@example.com"), userID(t, sb, "bob@example.com")
 	sb.AssignUserOutOfBand(alice, "USER")
@@ -190,6 +191,7 @@ func TestAccUserAssignments_groupKeepsUser(t *testing.T) {
 // assigns them again, so its plan says so and max_unassignments guards it;
 // within the guard it applies, and the state matches Okta afterwards.
 func TestAccUserAssignments_replace(t *testing.T) {
+	t.Parallel()
 	sb := groupOnlySandbox(t)
 	users := map[string]string{"alice@example.com": "Admin", "bob@example.com": ""}
 	c := newCLIRun(t)
@@ -262,6 +264,7 @@ func TestAccUserAssignments_compactStatus(t *testing.T) {
 // A replacement whose users are known only during apply is guarded too: it
 // unassigns everyone whatever the map turns out to be.
 func TestAccUserAssignments_replaceUnknownUsers(t *testing.T) {
+	t.Parallel()
 	sb := groupOnlySandbox(t)
 	c := newCLIRun(t)
 	config := func(limit int) string {
