@@ -91,27 +91,32 @@ var pluginBuild struct {
 
 func builtPlugin(t *testing.T) string {
 	t.Helper()
-	pluginBuild.once.Do(func() {
-		root, err := filepath.Abs(filepath.Join("..", ".."))
-		if err == nil {
-			pluginBuild.dir, err = os.MkdirTemp("", "statsigokta-plugin-")
-		}
-		if err != nil {
-			pluginBuild.err = err
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginBuild.dir, "terraform-provider-statsigokta"), ".")
-		build.Dir = root
-		if out, err := build.CombinedOutput(); err != nil {
-			pluginBuild.err = fmt.Errorf("building the provider: %v\n%s", err, out)
-		}
-	})
+	pluginBuild.once.Do(func() { pluginBuild.dir, pluginBuild.err = buildPlugin() })
 	if pluginBuild.err != nil {
 		t.Fatal(pluginBuild.err)
 	}
 	return pluginBuild.dir
+}
+
+// buildPlugin builds the provider into a new directory that outlives any one
+// test (TestMain removes it).
+func buildPlugin() (string, error) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "statsigokta-plugin-")
+	if err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "terraform-provider-statsigokta"), ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return dir, fmt.Errorf("building the provider: %w\n%s", err, out)
+	}
+	return dir, nil
 }
 
 func TestMain(m *testing.M) {
