@@ -252,6 +252,35 @@ func (d *declarations) declaredBy(kind objectKind, id string) (string, bool) {
 	return decl.label, true
 }
 
+// destroys reports whether an instance planned so far destroys the object.
+func (d *declarations) destroys(kind objectKind, id string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.seen[declarationKey{kind, id}].destroying
+}
+
+// undecided reports whether an instance in state holds the object and its
+// plan has not declared it yet: Terraform may plan it a moment later.
+func (d *declarations) undecided(kind objectKind, id string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	key := declarationKey{kind, id}
+	_, planned := d.seen[key]
+	return d.inState[key] && !planned
+}
+
+// holdsAny reports whether an instance in state holds an object of the kind.
+func (d *declarations) holdsAny(kind objectKind) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for key := range d.inState {
+		if key.kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
 // declaredIDs lists the objects of a kind that the instances planned so far
 // declare to be created or kept.
 func (d *declarations) declaredIDs(kind objectKind) []string {

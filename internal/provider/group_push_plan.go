@@ -375,9 +375,9 @@ func (r *groupPushResource) groupLabel(ctx context.Context, id string, known *ok
 // warnUnassignedMembers warns about members Okta will not push because they
 // are not assigned to the app, and will not be after this apply: the
 // assignments planned in this run (of the group itself, or of a member)
-// count as made. Terraform plans a push after a group assignment it refers
-// to (source_group_id = statsigokta_group_assignment.x.group_id), so such a
-// plan names nobody.
+// count as made, and those it destroys as gone. Terraform plans a push after
+// a group assignment it refers to (source_group_id =
+// statsigokta_group_assignment.x.group_id), so such a plan names nobody.
 func (r *groupPushResource) warnUnassignedMembers(ctx context.Context, source *okta.Group, diags *diag.Diagnostics) {
 	if _, planned := r.data.declared.declaredBy(declaredGroup, source.ID); planned {
 		return
@@ -390,16 +390,16 @@ func (r *groupPushResource) warnUnassignedMembers(ctx context.Context, source *o
 	if err != nil {
 		return
 	}
-	assigned := make(map[string]bool, len(appUsers))
+	scope := make(map[string]string, len(appUsers)) // "USER" for a direct assignment
 	for _, u := range appUsers {
-		assigned[u.ID] = true
+		scope[u.ID] = u.Scope
 	}
 	var unassigned []string
 	viaGroup := map[string][]okta.User{} // members of other groups assigned in this plan, read once each
 	// Assignments of this run that Terraform plans after this link (nothing
-	// orders them when the source does not refer to the group assignment)
-	// are waited for briefly, so that the warning names only members who
-	// really stay unassigned.
+	// orders them when the source does not refer to the group assignment),
+	// and destroys of assignments in state, are waited for briefly, so that
+	// the warning names only members who really stay unassigned.
 	waitCtx, cancel := context.WithTimeout(ctx, plannedAssignmentWait)
 	defer cancel()
 	_ = poll(waitCtx, pollBackoff{first: 50 * time.Millisecond, max: 500 * time.Millisecond}, func() (bool, error) {
@@ -409,16 +409,60 @@ func (r *groupPushResource) warnUnassignedMembers(ctx context.Context, source *o
 		}
 		viaGroups := r.membersOfPlannedGroups(ctx, viaGroup)
 		unassigned = unassigned[:0]
+		pending := false
 		for _, m := range members {
-			if _, planned := r.data.declared.declaredBy(declaredUser, m.ID); !assigned[m.ID] && !planned && !viaGroups[m.ID] {
+			if _, planned := r.data.declared.declaredBy(declaredUser, m.ID); planned || viaGroups[m.ID] {
+				continue
+			}
+			keeps, later := r.keepsAssignment(ctx, m.ID, scope[m.ID])
+			pending = pending || later
+			if !keeps {
 				unassigned = append(unassigned, m.Profile.Login)
 			}
 		}
-		return len(unassigned) == 0, nil
+		return len(unassigned) == 0 && !pending, nil
 	})
 	if summary, detail, ok := unassignedMembersWarning(source.Profile.Name, unassigned, len(members)); ok {
 		diags.AddAttributeWarning(path.Root("source_group_id"), summary, detail)
 	}
+}
+
+// keepsAssignment reports whether a user whom no instance of this plan
+// declares to keep or create, with the app user scope Okta lists ("" when
+// unassigned), is still assigned after this apply. A direct assignment that
+// this plan destroys is gone (its plan refuses when an assigned group would
+// keep the user, refuseIfGroupKeepsAccess), and so is a group-only one when
+// the plan destroys every assigned group granting it. later says that an
+// instance in state holding that assignment is not planned yet, so the
+// answer may still change.
+func (r *groupPushResource) keepsAssignment(ctx context.Context, userID, scope string) (keeps, later bool) {
+	reg := &r.data.declared
+	switch {
+	case scope == "":
+		return false, false
+	case scope == "USER":
+		if reg.destroys(declaredUser, userID) {
+			return false, false
+		}
+		_, set := r.data.found.Load(setInState)
+		return true, set || reg.wasInState(declaredUser, userID)
+	case !reg.holdsAny(declaredGroup):
+		return true, false // no group assignment in state, so this plan destroys none
+	}
+	granting, err := r.data.groupsGrantingAccess(ctx, userID)
+	if err != nil || len(granting) == 0 {
+		return true, false
+	}
+	for _, g := range granting {
+		switch {
+		case reg.destroys(declaredGroup, g.id):
+		case reg.undecided(declaredGroup, g.id):
+			keeps, later = true, true
+		default:
+			return true, false
+		}
+	}
+	return keeps, later
 }
 
 // membersOfPlannedGroups returns the users whom the group assignments

@@ -97,3 +97,53 @@ func TestSafety_pushMoveTargetEitherOrder(t *testing.T) {
 		t.Fatalf("plans made %d push writes", n-writes)
 	}
 }
+
+// Invariant 7, in either order: the link of Engineering (carol, dave) is
+// planned before the plan of the assignment in state that gives dave the app,
+// which comes a moment later. Destroyed, directly or as the only group that
+// grants it, dave is named; kept, he is not.
+func TestSafety_pushWarningWaitsForDestroyInState(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		direct    bool // dave is assigned directly, else through Backend
+		destroyed bool
+		wantNamed bool
+	}{
+		{name: "direct assignment destroyed", direct: true, destroyed: true, wantNamed: true},
+		{name: "direct assignment kept", direct: true},
+		{name: "granting group assignment destroyed", destroyed: true, wantNamed: true},
+		{name: "granting group assignment kept"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := pushFixture()
+			f.Groups = append(f.Groups, sandbox.FixtureGroup{Name: "Backend", Members: []string{"dave@example.com"}})
+			sb := newTestSandbox(t, sandbox.Options{Fixture: f})
+			r := &groupPushResource{data: &providerData{okta: testOktaClient(t, sb), appID: sb.AppID()}}
+			kind, id := declaredUser, userID(t, sb, "dave@example.com")
+			if tc.direct {
+				sb.AssignUserOutOfBand(id, "USER")
+			} else {
+				kind, id = declaredGroup, groupID(t, sb, "Backend")
+				sb.AssignGroupOutOfBand(id, 0)
+			}
+			r.data.declared.heldInState(kind, id)
+			go func() {
+				time.Sleep(500 * time.Millisecond)
+				if tc.destroyed {
+					_ = r.data.declared.destroying(kind, id, "dave's")
+				} else {
+					_ = r.data.declared.claim(kind, id, "dave's")
+				}
+			}()
+			diags := modifyPlanForCreate(t, r, map[string]tftypes.Value{
+				"source_group_id": tftypes.NewValue(tftypes.String, groupID(t, sb, "Engineering")),
+				"project":         tftypes.NewValue(tftypes.String, "Checkout"),
+				"role":            tftypes.NewValue(tftypes.String, "Member"),
+			})
+			named := len(diags) == 1 && strings.Contains(diags[0].Detail(), "Not assigned: dave@example.com.")
+			if named != tc.wantNamed || (!tc.wantNamed && len(diags) != 0) {
+				t.Fatalf("want dave named: %v; got %v", tc.wantNamed, diags)
+			}
+		})
+	}
+}
