@@ -480,8 +480,9 @@ func unassignedMembersWarning(groupName string, unassigned []string, total int) 
 // replacement twice: first with the prior state, then as a create without
 // it. The create's one-to-one checks use this to recognise the mapping the
 // replacement deletes: by its source group (any replacement, including
-// -replace), and by its target when the source or target changes or the
-// resource is destroyed.
+// -replace, and a move in place), and by its target when the source or
+// target changes or the resource is destroyed, which frees the target for
+// another link (whose create then waits for the delete: awaitMappingGone).
 type plannedMappings struct {
 	mu  sync.Mutex
 	ids map[plannedMappingKey]string // -> mapping id

@@ -174,7 +174,8 @@ func (r *groupPushResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
 				MarkdownDescription: "Okta pushes asynchronously: a new link has `last_push` null until Okta has pushed " +
-					"the group, seconds or minutes later. With `true`, the create (and a move to another Statsig group) waits, within `timeouts.create`, for " +
+					"the group, seconds or minutes later. With `true`, the create (and a move to another Statsig group) " +
+					"waits, within `timeouts.create`, for " +
 					"that push and, when `statsig_scim_token` is set, for the group's assigned and provisioned members " +
 					"to appear in the Statsig group. If the time runs out, the link is kept in state with a warning " +
 					"(nothing is replaced on the next apply). Refused on an app without the `GROUP_PUSH` feature, which " +
