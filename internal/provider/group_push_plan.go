@@ -86,12 +86,16 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			return
 		}
 		if !plan.TargetGroupID.Equal(state.TargetGroupID) {
+			// A move, in place (group_push_move.go): a new mapping, and the
+			// old target freed for another link of this plan.
 			r.data.rememberPlannedMapping(byTarget, state.TargetGroupID.ValueString(), state.ID.ValueString())
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("target_group_id"))
 			plan.ID, plan.LastPush, plan.ErrorSummary = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+			r.refuseWaitWithoutPush(plan, &resp.Diagnostics)
+			source := &okta.Group{ID: state.SourceGroupID.ValueString(), Profile: okta.GroupProfile{Name: state.SourceGroupName.ValueString()}}
+			if r.checkOneToOne(ctx, source, target, plan.Status.ValueString(), &resp.Diagnostics); resp.Diagnostics.HasError() {
+				return
+			}
 		}
-		// A replacement is planned again as a create, which runs the checks
-		// below; an update in place needs none of them.
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
@@ -520,8 +524,9 @@ func unassignedMembersWarning(groupName string, unassigned []string, total int) 
 // replacement twice: first with the prior state, then as a create without
 // it. The create's one-to-one checks use this to recognise the mapping the
 // replacement deletes: by its source group (any replacement, including
-// -replace), and by its target when the source or target changes or the
-// resource is destroyed.
+// -replace, and a move in place), and by its target when the source or
+// target changes or the resource is destroyed, which frees the target for
+// another link (whose create then waits for the delete: awaitMappingGone).
 type plannedMappings struct {
 	mu  sync.Mutex
 	ids map[plannedMappingKey]string // -> mapping id
@@ -555,10 +560,24 @@ func (d *providerData) rememberPlannedMapping(by, groupID, mappingID string) {
 // instance's plan to say so; in the apply walk, which does not plan
 // destroys again, the destroy runs alongside and the mapping goes.
 func (d *providerData) awaitTargetFreed(ctx context.Context, targetID, mappingID string) bool {
-	waitCtx, cancel := context.WithTimeout(ctx, groupPlanWait)
+	return d.awaitMapping(ctx, mappingID, groupPlanWait, func() bool { return d.plannedMapping(byTarget, targetID) == mappingID })
+}
+
+// targetFreeWait bounds how long a create waits for the delete of the
+// mapping that held its target, which another resource of the apply runs.
+const targetFreeWait = 30 * time.Second
+
+// awaitMappingGone waits, up to wait, until Okta no longer has the mapping.
+func (d *providerData) awaitMappingGone(ctx context.Context, mappingID string, wait time.Duration) {
+	d.awaitMapping(ctx, mappingID, wait, func() bool { return false })
+}
+
+// awaitMapping polls, up to wait, until done says so or the mapping is gone.
+func (d *providerData) awaitMapping(ctx context.Context, mappingID string, wait time.Duration, done func() bool) bool {
+	waitCtx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	return poll(waitCtx, pollBackoff{first: 100 * time.Millisecond, max: time.Second}, func() (bool, error) {
-		if d.plannedMapping(byTarget, targetID) == mappingID {
+		if done() {
 			return true, nil
 		}
 		_, err := d.okta.GetGroupPushMapping(waitCtx, d.appID, mappingID)

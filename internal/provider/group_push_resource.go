@@ -65,6 +65,9 @@ type groupPushModel struct {
 
 func (r *groupPushResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_group_push"
+	// The identity is the mapping id, and a move (another Statsig group)
+	// makes a new mapping in place.
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *groupPushResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -76,7 +79,10 @@ func (r *groupPushResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"with **Link Group**: Okta then pushes the group's members into that Statsig project (or team) role. " +
 			"Okta pushes only members who are assigned to the app, so assign them too (`statsigokta_user_assignment` " +
 			"or `statsigokta_group_assignment`).\n\n" +
-			"The target is resolved at plan time, so the plan shows the exact Statsig group. Destroying the resource " +
+			"The target is resolved at plan time, so the plan shows the exact Statsig group. Moving the link to " +
+			"another Statsig group is an update in place (the old mapping is deleted, then the new one made), so " +
+			"`create_before_destroy` does not get in the way; if the create fails after the delete, the group is " +
+			"pushed nowhere until the next apply makes the link. Destroying the resource " +
 			"deactivates and deletes the mapping but keeps the Statsig group (`deleteTargetGroup=false`): deleting a " +
 			"team group would delete the Statsig team.\n\n" +
 			"Okta's **Rename Groups** setting has no API. Disable it under the app's Push Groups settings: otherwise " +
@@ -106,7 +112,9 @@ func (r *groupPushResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "Id of the Statsig group in Okta (`00g...`), an `APP_GROUP` imported from this " +
 					"app. Set this or `project` and `role` (or both, naming the same group, as `terraform plan " +
 					"-generate-config-out` writes them); with `project` and `role`, the plan shows the id they resolve to. " +
-					"Changing the target replaces the resource.",
+					"Changing the target (here or in `project`, `team` and `role`) moves the link in place: Okta keeps " +
+					"one mapping per source group, so the update deletes the old mapping and then creates the new one " +
+					"(a new `id`), waiting as a create does with `wait_for_push`.",
 				PlanModifiers: keepState,
 				Validators:    []validator.String{oktaIDValidator("00g", "an Okta group id")},
 			},
@@ -166,7 +174,8 @@ func (r *groupPushResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
 				MarkdownDescription: "Okta pushes asynchronously: a new link has `last_push` null until Okta has pushed " +
-					"the group, seconds or minutes later. With `true`, the create waits, within `timeouts.create`, for " +
+					"the group, seconds or minutes later. With `true`, the create (and a move to another Statsig group) " +
+					"waits, within `timeouts.create`, for " +
 					"that push and, when `statsig_scim_token` is set, for the group's assigned and provisioned members " +
 					"to appear in the Statsig group. If the time runs out, the link is kept in state with a warning " +
 					"(nothing is replaced on the next apply). Refused on an app without the `GROUP_PUSH` feature, which " +
@@ -205,62 +214,13 @@ func (r *groupPushResource) Create(ctx context.Context, req resource.CreateReque
 	if !known(plan.TargetGroupID) || !known(plan.SourceGroupName) {
 		// An input was not known at plan time, so the plan could not check
 		// it: resolve and check now, before writing anything.
-		target := r.resolveTarget(ctx, config, &plan, &resp.Diagnostics)
-		source := r.checkSource(ctx, config, &plan, &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		r.checkOneToOne(ctx, source, target, plan.Status.ValueString(), &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
+		if r.checkLink(ctx, config, &plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
 			return
 		}
 	}
-
-	request := okta.CreateGroupPushMappingRequest{
-		SourceGroupID: plan.SourceGroupID.ValueString(),
-		TargetGroupID: plan.TargetGroupID.ValueString(),
-		Status:        plan.Status.ValueString(),
+	if mapping := r.link(ctx, &plan, &resp.Diagnostics); mapping != nil {
+		r.settle(ctx, &plan, mapping, &resp.State, resp.Identity, &resp.Diagnostics)
 	}
-	mapping, adopted, err := r.createOrAdoptMapping(ctx, request)
-	if adopted != nil {
-		addAdoptedWarning(&resp.Diagnostics, "group push mapping "+mapping.ID, adopted.matches, adopted.changed,
-			"`terraform state rm` stops managing it and leaves Okta as it is, while destroying the resource "+
-				"unlinks the group (the Statsig group and the roles already pushed stay).")
-	}
-	if err != nil {
-		if okta.HasErrorCode(err, okta.ErrCodeValidation) {
-			// Okta refuses a second link; if one appeared since the plan,
-			// say which and how to adopt it.
-			var conflict diag.Diagnostics
-			r.checkOneToOne(ctx,
-				&okta.Group{ID: request.SourceGroupID, Profile: okta.GroupProfile{Name: plan.SourceGroupName.ValueString()}},
-				&okta.Group{ID: request.TargetGroupID, Profile: okta.GroupProfile{Name: plan.TargetGroupName.ValueString()}},
-				request.Status, &conflict)
-			if conflict.HasError() {
-				resp.Diagnostics.Append(conflict...)
-				return
-			}
-		}
-		resp.Diagnostics.AddError(describeAPIError("Could not create the group push mapping", err))
-		return
-	}
-	plan.fromMapping(mapping)
-	if plan.WaitForPush.ValueBool() {
-		// Saved first: a wait that is cut short leaves the link in state.
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		timeout := pushTimeout(ctx, plan, &resp.Diagnostics)
-		waitCtx, cancel := context.WithTimeout(ctx, timeout)
-		pushed, pending, err := r.waitForPush(waitCtx, mapping, plan.TargetGroupName.ValueString())
-		cancel()
-		switch {
-		case err != nil:
-			resp.Diagnostics.AddWarning(describeAPIError("Could not confirm the group push", err))
-		case pending != "":
-			warnPushPending(&resp.Diagnostics, &plan, pending, timeout)
-		}
-		plan.fromMapping(pushed)
-	}
-	r.save(ctx, &plan, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *groupPushResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -309,6 +269,10 @@ func (r *groupPushResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !plan.TargetGroupID.Equal(state.TargetGroupID) {
+		r.move(ctx, &plan, state, resp)
+		return
+	}
 	id := state.ID.ValueString()
 	var mapping *okta.GroupPushMapping
 	var err error
@@ -330,15 +294,18 @@ func (r *groupPushResource) Update(ctx context.Context, req resource.UpdateReque
 	r.save(ctx, &plan, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
-// Delete deactivates the mapping, as Okta requires, then deletes it while
-// keeping the Statsig group: for a team group, deleting it deletes the team.
 func (r *groupPushResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state groupPushModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+	if !resp.Diagnostics.HasError() {
+		r.unlink(ctx, state.ID.ValueString(), &resp.Diagnostics)
 	}
-	id := state.ID.ValueString()
+}
+
+// unlink deactivates the mapping, as Okta requires, then deletes it while
+// keeping the Statsig group: for a team group, deleting it deletes the team.
+// A mapping already gone is not an error. Delete and a move share it.
+func (r *groupPushResource) unlink(ctx context.Context, id string, diags *diag.Diagnostics) {
 	_, err := r.data.okta.UpdateGroupPushMappingStatus(ctx, r.data.appID, id, okta.GroupPushStatusInactive)
 	if okta.IsNotFound(err) {
 		return
@@ -350,13 +317,13 @@ func (r *groupPushResource) Delete(ctx context.Context, req resource.DeleteReque
 		case okta.IsNotFound(getErr):
 			return
 		case getErr != nil || current.Status != okta.GroupPushStatusError:
-			resp.Diagnostics.AddError(describeAPIError("Could not deactivate the group push mapping", err))
+			diags.AddError(describeAPIError("Could not deactivate the group push mapping", err))
 			return
 		}
 	}
 	err = r.data.okta.DeleteGroupPushMapping(ctx, r.data.appID, id, false)
 	if err != nil && !okta.IsNotFound(err) {
-		resp.Diagnostics.AddError(describeAPIError("Could not delete the group push mapping", err))
+		diags.AddError(describeAPIError("Could not delete the group push mapping", err))
 	}
 }
 

@@ -292,10 +292,12 @@ resource "statsigokta_group_push" "eng" {
 				ImportStateVerifyIgnore: []string{"last_push"},
 			},
 			{
-				// Another target replaces the mapping; the team group stays.
+				// Another target moves the link in place (a new mapping); the
+				// team group stays.
 				Config: config(project),
 				ConfigPlanChecks: acc.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("statsigokta_group_push.science", plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction("statsigokta_group_push.science", plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue("statsigokta_group_push.science", tfjsonpath.New("id")),
 					plancheck.ExpectKnownValue("statsigokta_group_push.science", tfjsonpath.New("target_group_name"),
 						knownvalue.StringExact("Statsig-Checkout-Admin")),
 					plancheck.ExpectResourceAction("statsigokta_group_push.eng", plancheck.ResourceActionNoop),
@@ -305,7 +307,7 @@ resource "statsigokta_group_push" "eng" {
 					checkProjectRole(sb, "erin@example.com", "Checkout", "Admin"),
 					func(*terraform.State) error {
 						if _, ok := sb.GroupByName("Statsig-Checkout-Growth-Admin"); !ok {
-							return fmt.Errorf("sandbox: replacing the mapping deleted the team group")
+							return fmt.Errorf("sandbox: moving the link deleted the team group")
 						}
 						return nil
 					},

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"math"
+	"slices"
 	"sync"
 )
 
@@ -63,7 +64,7 @@ func (fi *faultInjector) decide(method, path string) faultDecision {
 	fi.counters[key] = n + 1
 	fi.mu.Unlock()
 	total := cfg.Rate429 + cfg.Rate5xx + cfg.RateReset + cfg.RateSlow
-	if total <= 0 {
+	if total <= 0 || (len(cfg.Methods) > 0 && !slices.Contains(cfg.Methods, method)) {
 		return faultDecision{}
 	}
 	r := unitFloat(cfg.Seed, key, n, 0)

@@ -32,3 +32,16 @@ func TestAppliedWrite5xx(t *testing.T) {
 		})
 	}
 }
+
+// Faults limited to POST leave the other methods alone.
+func TestFaultMethods(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.sb.SetFaults(Faults{Seed: 5, Rate5xx: 1, Methods: []string{"POST"}})
+	alice := e.user("alice@example.com")
+	if r := e.okta("POST", e.appPath("/users"), map[string]any{"id": alice.ID}); r.status < 500 {
+		t.Fatalf("POST: status %d, want a 5xx", r.status)
+	}
+	if r := e.okta("GET", e.appPath("/users"), nil); r.status != 200 {
+		t.Fatalf("GET: status %d, want 200", r.status)
+	}
+}

@@ -93,6 +93,9 @@ type Faults struct {
 	// Without it, a 5xx answer never applies the write. (Resets always
 	// apply half of the writes they cut.)
 	AppliedWrite5xx bool
+	// Methods limits the faults to requests of these methods ("POST": only
+	// creates fail); empty means every method.
+	Methods []string
 }
 
 // Sandbox is a running pair of emulated servers (Okta and Statsig).

@@ -1,0 +1,127 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+
+	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
+)
+
+// Moves. Okta keeps one push mapping per source group, so a link cannot be
+// made to another Statsig group while the old one exists: a replacement
+// with create_before_destroy could never apply. A change of the target
+// (project, team, role or target_group_id naming another group) is therefore
+// an update in place: the plan checks the new target as for a create, and
+// Update deletes the old mapping and creates the new one, with the same
+// create path and wait as Create.
+// A different source group is another object, and replaces the resource.
+
+// move links the source to the planned target in place of the mapping in
+// state. If the create fails after the delete, the prior state is kept (the
+// framework keeps it when Update fails): the next refresh finds that mapping
+// gone, and the plan creates the link; plan and destroy work meanwhile.
+func (r *groupPushResource) move(ctx context.Context, plan *groupPushModel, state groupPushModel,
+	resp *resource.UpdateResponse) {
+	diags := &resp.Diagnostics
+	// No check of the new target here: Terraform plans the change again
+	// right before this Update, and that plan (ModifyPlan) refuses a target
+	// linked since the first one, before the delete.
+	old := state.ID.ValueString()
+	if r.unlink(ctx, old, diags); diags.HasError() {
+		return
+	}
+	mapping := r.link(ctx, plan, diags)
+	if mapping == nil {
+		diags.AddError("Group push moved only part way",
+			fmt.Sprintf("Group push mapping %s (%s to %s) was deleted, but the link to %s could not be made, so Okta "+
+				"pushes %s nowhere now (members already pushed keep their Statsig roles). Run terraform apply again to "+
+				"make the link: the next plan finds the old mapping gone and plans it as a create.",
+				old, nameOrID(state.SourceGroupName, state.SourceGroupID), nameOrID(state.TargetGroupName, state.TargetGroupID),
+				nameOrID(plan.TargetGroupName, plan.TargetGroupID), nameOrID(state.SourceGroupName, state.SourceGroupID)))
+		return
+	}
+	r.settle(ctx, plan, mapping, &resp.State, resp.Identity, diags)
+}
+
+// checkLink checks the planned link against Okta's one-to-one rule,
+// resolving first what the plan could not (an input unknown at plan time).
+func (r *groupPushResource) checkLink(ctx context.Context, config groupPushModel, plan *groupPushModel, diags *diag.Diagnostics) {
+	target := &okta.Group{ID: plan.TargetGroupID.ValueString(), Profile: okta.GroupProfile{Name: plan.TargetGroupName.ValueString()}}
+	if !known(plan.TargetGroupID) {
+		target = r.resolveTarget(ctx, config, plan, diags)
+	}
+	source := &okta.Group{ID: plan.SourceGroupID.ValueString(), Profile: okta.GroupProfile{Name: plan.SourceGroupName.ValueString()}}
+	if !known(plan.SourceGroupName) {
+		source = r.checkSource(ctx, config, plan, diags)
+	}
+	if !diags.HasError() {
+		r.checkOneToOne(ctx, source, target, plan.Status.ValueString(), diags)
+	}
+}
+
+// link creates (or adopts, see adopt.go) the planned mapping; it returns nil,
+// with an error, when Okta refuses.
+func (r *groupPushResource) link(ctx context.Context, plan *groupPushModel, diags *diag.Diagnostics) *okta.GroupPushMapping {
+	request := okta.CreateGroupPushMappingRequest{
+		SourceGroupID: plan.SourceGroupID.ValueString(),
+		TargetGroupID: plan.TargetGroupID.ValueString(),
+		Status:        plan.Status.ValueString(),
+	}
+	if holder := r.data.plannedMapping(byTarget, request.TargetGroupID); holder != "" {
+		// The target is freed by a destroy or a move of this run, which the
+		// apply runs alongside: Okta refuses the link until that delete is done.
+		r.data.awaitMappingGone(ctx, holder, targetFreeWait)
+	}
+	mapping, adopted, err := r.createOrAdoptMapping(ctx, request)
+	if adopted != nil {
+		addAdoptedWarning(diags, "group push mapping "+mapping.ID, adopted.matches, adopted.changed,
+			"`terraform state rm` stops managing it and leaves Okta as it is, while destroying the resource "+
+				"unlinks the group (the Statsig group and the roles already pushed stay).")
+	}
+	if err == nil {
+		return mapping
+	}
+	if okta.HasErrorCode(err, okta.ErrCodeValidation) {
+		// Okta refuses a second link; if one appeared since the plan, say
+		// which and how to adopt it.
+		var conflict diag.Diagnostics
+		r.checkOneToOne(ctx,
+			&okta.Group{ID: request.SourceGroupID, Profile: okta.GroupProfile{Name: plan.SourceGroupName.ValueString()}},
+			&okta.Group{ID: request.TargetGroupID, Profile: okta.GroupProfile{Name: plan.TargetGroupName.ValueString()}},
+			request.Status, &conflict)
+		if conflict.HasError() {
+			diags.Append(conflict...)
+			return nil
+		}
+	}
+	diags.AddError(describeAPIError("Could not create the group push mapping", err))
+	return nil
+}
+
+// settle ends a create or a move: the new mapping in state, after the wait
+// for Okta's push when wait_for_push asks for it.
+func (r *groupPushResource) settle(ctx context.Context, plan *groupPushModel, mapping *okta.GroupPushMapping,
+	state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	plan.fromMapping(mapping)
+	if plan.WaitForPush.ValueBool() {
+		// Saved first: a wait that is cut short leaves the link in state.
+		diags.Append(state.Set(ctx, plan)...)
+		diags.Append(setAppObjectIdentity(ctx, identity, r.data.appID, "mapping_id", plan.ID.ValueString())...)
+		timeout := pushTimeout(ctx, *plan, diags)
+		waitCtx, cancel := context.WithTimeout(ctx, timeout)
+		pushed, pending, err := r.waitForPush(waitCtx, mapping, plan.TargetGroupName.ValueString())
+		cancel()
+		switch {
+		case err != nil:
+			diags.AddWarning(describeAPIError("Could not confirm the group push", err))
+		case pending != "":
+			warnPushPending(diags, plan, pending, timeout)
+		}
+		plan.fromMapping(pushed)
+	}
+	r.save(ctx, plan, state, identity, diags)
+}
