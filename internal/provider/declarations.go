@@ -36,6 +36,11 @@ const (
 	declaredUser       objectKind = "user"             // a direct app user assignment, by Okta user id
 	declaredGroup      objectKind = "group assignment" // an app group assignment, by Okta group id
 	declaredPushSource objectKind = "push source"      // a push mapping, by source group id
+	// declaredPushTarget is a Statsig group a link points at, by group id:
+	// Okta links each to one Okta group. Its owner is the source group, which
+	// itself has one declaration, so one instance planned twice (a
+	// replacement) is not a second link.
+	declaredPushTarget objectKind = "Statsig group"
 	// declaredOwner is the Statsig organisation Owner (id "Owner"): Statsig
 	// allows one, so at most one user assignment may set org_role = "Owner".
 	declaredOwner objectKind = "organisation Owner"
@@ -53,6 +58,9 @@ type declaration struct {
 	replacement bool
 	// destroying: the instance is being destroyed in this plan.
 	destroying bool
+	// owner, when set, identifies the declaring instance: another
+	// declaration with the same owner is that instance again.
+	owner string
 }
 
 // declarations is the per-walk registry; its zero value is ready to use.
@@ -198,6 +206,11 @@ func (d *declarations) claim(kind objectKind, id, label string) error {
 	return d.record(kind, id, declaration{label: label})
 }
 
+// claimFor records a claim by the instance that owner identifies.
+func (d *declarations) claimFor(kind objectKind, id, owner, label string) error {
+	return d.record(kind, id, declaration{label: label, owner: owner})
+}
+
 // replaceClaim records the new object of an instance planned for
 // replacement; that instance's own create plan takes it over.
 func (d *declarations) replaceClaim(kind objectKind, id, label string) error {
@@ -224,6 +237,8 @@ func (d *declarations) record(kind objectKind, id string, next declaration) erro
 	case !ok:
 		d.seen[key] = next
 		return nil
+	case next.owner != "" && prev.owner == next.owner:
+		return nil // the same instance, planned again
 	case prev.replacement && !next.replacement && !next.destroying:
 		d.seen[key] = next // the replaced instance's own create plan
 		return nil

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -69,6 +70,7 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	idChanged := !config.TargetGroupID.IsNull() && !config.TargetGroupID.Equal(state.TargetGroupID)
 	targetChanged := creating || (byName && !sameName) || idChanged
 	if !targetChanged {
+		r.claimTarget(plan, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
@@ -96,6 +98,9 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 				return
 			}
 		}
+		if r.claimTarget(plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+			return
+		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
@@ -106,6 +111,7 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	r.checkOneToOne(ctx, source, target, plan.Status.ValueString(), &resp.Diagnostics)
+	r.claimTarget(plan, &resp.Diagnostics)
 	if source != nil && !resp.Diagnostics.HasError() {
 		r.warnUnassignedMembers(ctx, source, &resp.Diagnostics)
 	}
@@ -147,6 +153,24 @@ func (r *groupPushResource) declareSource(ctx context.Context, req resource.Modi
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacingSourceKey, []byte(strconv.Quote(source)))...)
 	return !resp.Diagnostics.HasError()
+}
+
+// claimTarget records the Statsig group the link points at: two links to one
+// Statsig group in one plan fail the plan, as the second would fail at apply.
+func (r *groupPushResource) claimTarget(plan groupPushModel, diags *diag.Diagnostics) {
+	if !known(plan.SourceGroupID) || !known(plan.TargetGroupID) {
+		return // claimed when the apply walk plans it with the values known
+	}
+	err := r.data.declared.claimFor(declaredPushTarget, plan.TargetGroupID.ValueString(),
+		plan.SourceGroupID.ValueString(), plan.declarationLabel())
+	var conflict *conflictError
+	if errors.As(err, &conflict) {
+		diags.AddAttributeError(path.Root("target_group_id"), "Statsig group linked by two resources",
+			fmt.Sprintf("%q (%s) is linked by two resources in this configuration: one with %s and this one with %s. "+
+				"Okta links each Statsig group to one Okta group, so the second link would fail at apply. Push one "+
+				"Okta group that holds the members of both, or link the other group to another Statsig group.",
+				plan.TargetGroupName.ValueString(), conflict.id, conflict.first, conflict.this))
+	}
 }
 
 // addDeclarationError reports a second declaration on source_group_id; it

@@ -81,6 +81,12 @@ func TestAccSafety_pushRefusedAtPlan(t *testing.T) {
 			want:    diagRE("Okta group pushed by two resources", `project = "Checkout", role = "Admin"`),
 		},
 		{
+			mistake: "two source groups linked to one Statsig group in one configuration",
+			config:  push("a", eng, checkoutAdmin) + push("b", science, checkoutAdmin),
+			want: diagRE("Statsig group linked by two resources", `"Statsig-Checkout-Admin"`, `source_group_id = "`+eng+`"`,
+				`source_group_id = "`+science+`"`),
+		},
+		{
 			mistake: "a team link with a role teams do not have",
 			config: push("a", eng, `project = "Checkout"
   team    = "Growth"
