@@ -86,8 +86,9 @@ func warnAdoption(planned map[string]setUser, baseline map[string]setUser, chang
 	}
 	var b strings.Builder
 	if len(adopted) > 0 {
-		fmt.Fprintf(&b, "Okta already assigns %d of these users directly (made in the Okta console, or by resources no "+
-			"longer in state); this set adopts them without a write: %s.", len(adopted), namesCapped(adopted))
+		fmt.Fprintf(&b, "Okta already assigns %d of these users directly (made in the Okta console, by resources no "+
+			"longer in state, or, during the apply of a create_before_destroy replacement, by the set being replaced); "+
+			"this set adopts them without a write: %s.", len(adopted), namesCapped(adopted))
 	}
 	if len(changes.roles) > 0 {
 		roles := make([]string, 0, len(changes.roles))
@@ -109,13 +110,19 @@ func warnAdoption(planned map[string]setUser, baseline map[string]setUser, chang
 	diags.AddAttributeWarning(path.Root("users"), "The set adopts existing direct assignments", strings.TrimSpace(b.String()))
 }
 
-// planReplace is the create plan of a set that replaces an existing one:
-// Terraform destroys the old set first, unassigning every user Okta assigns
-// directly now, and then assigns the users map again, so everyone is
-// deactivated in Statsig and comes back without their project roles. It is
-// guarded by max_unassignments like any removal; refused is also a user
-// whom a group keeps in the app, whose unassignment Okta refuses.
-func (r *userAssignmentsResource) planReplace(ctx context.Context, how string, idx *appUserIndex, limit int64, diags *diag.Diagnostics) {
+// planReplace is the create plan of a set that replaces an existing one.
+// By default Terraform destroys the old set first, unassigning every user
+// Okta assigns directly now, and then assigns the users map again, so
+// everyone is deactivated in Statsig and comes back without their project
+// roles. With create_before_destroy the new set is created first and takes
+// over the users it declares, and the old set's destroy unassigns only the
+// others (Delete skips what this apply's create holds). The provider cannot
+// see lifecycle settings, so the message names both orders and the guard
+// (max_unassignments) counts the default one; refused is also a user whom a
+// group keeps in the app, whose unassignment Okta refuses. declared holds
+// the ids the users map names, nil when the map is known only during apply.
+func (r *userAssignmentsResource) planReplace(ctx context.Context, how string, idx *appUserIndex, declared map[string]bool,
+	limit int64, diags *diag.Diagnostics) {
 	direct := idx.directByName()
 	names := sortedKeys(direct)
 	undo := "To keep everyone assigned, run the plan without -replace."
@@ -126,19 +133,42 @@ func (r *userAssignmentsResource) planReplace(ctx context.Context, how string, i
 		diags.AddAttributeError(path.Root("max_unassignments"), "Replacing the set unassigns everyone in it",
 			fmt.Sprintf("This plan replaces the set (%s): Terraform destroys it first, which unassigns all %d users it "+
 				"holds, more than max_unassignments = %d, and then assigns the users map again. Each user is deactivated "+
-				"in Statsig and loses every Statsig role meanwhile: %s.\n\n%s If this is intended, first set "+
+				"in Statsig and loses every Statsig role meanwhile: %s. %s\n\n%s If this is intended, first set "+
 				"max_unassignments = %d (or more) and apply (that changes nothing in Okta), then replace.",
-				how, len(names), limit, namesCapped(names), undo, len(names)))
+				how, len(names), limit, namesCapped(names), createFirst(direct, declared), undo, len(names)))
 		return
 	}
 	r.refuseGroupKept(ctx, names, func(name string) string { return direct[name].UserID.ValueString() },
 		"Replacing the set unassigns them first", diags)
 	if len(names) > 0 && !diags.HasError() {
-		diags.AddWarning("Replacing the set unassigns and reassigns every user",
-			fmt.Sprintf("This plan replaces the set (%s): the apply unassigns all %d users it holds, which deactivates "+
-				"them in Statsig and removes their Statsig roles, and then assigns the users map again: %s. %s",
-				how, len(names), namesCapped(names), undo))
+		diags.AddWarning("Replacing the set unassigns and reassigns every user (without create_before_destroy)",
+			fmt.Sprintf("This plan replaces the set (%s): Terraform destroys it first and unassigns all %d users it "+
+				"holds, which deactivates them in Statsig and removes their Statsig roles, and then assigns the users "+
+				"map again: %s. %s %s", how, len(names), namesCapped(names), createFirst(direct, declared), undo))
 	}
+}
+
+// createFirst says what the replacement does with create_before_destroy,
+// which the provider cannot see: whom the old set's destroy still unassigns.
+func createFirst(direct map[string]setUser, declared map[string]bool) string {
+	const with = "With lifecycle { create_before_destroy = true } the new set is created first and takes over, " +
+		"without a write, the users it declares; the old set's destroy then unassigns "
+	if declared == nil {
+		return with + "only the users the map, known during apply, leaves out. The guard counts the default order " +
+			"(destroy first), as the provider cannot see lifecycle settings."
+	}
+	var lacking []string
+	for _, name := range sortedKeys(direct) {
+		if !declared[direct[name].UserID.ValueString()] {
+			lacking = append(lacking, name)
+		}
+	}
+	who := "nobody"
+	if len(lacking) > 0 {
+		who = fmt.Sprintf("only the %d users the map leaves out: %s", len(lacking), namesCapped(lacking))
+	}
+	return with + who + ". The guard counts the default order (destroy first), as the provider cannot see " +
+		"lifecycle settings."
 }
 
 // refuseGroupKept refuses to plan the unassignment of users whom an app

@@ -286,6 +286,15 @@ func plannedUsers(configured map[string]setUser, ids map[string]string, baseline
 	return planned
 }
 
+// userIDs is the set of Okta user ids that a users map names.
+func userIDs(users map[string]setUser) map[string]bool {
+	out := make(map[string]bool, len(users))
+	for _, u := range users {
+		out[u.UserID.ValueString()] = true
+	}
+	return out
+}
+
 func sliceSet(items []string) map[string]bool {
 	out := make(map[string]bool, len(items))
 	for _, s := range items {
@@ -416,7 +425,7 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 				return
 			}
 			limit := plan.MaxUnassignments.ValueInt64() // unknown: 0
-			if r.planReplace(ctx, how, indexAppUsers(appUsers), limit, &resp.Diagnostics); resp.Diagnostics.HasError() {
+			if r.planReplace(ctx, how, indexAppUsers(appUsers), nil, limit, &resp.Diagnostics); resp.Diagnostics.HasError() {
 				return
 			}
 		}
@@ -485,7 +494,7 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	switch {
 	case replacing != "":
-		r.planReplace(ctx, replacing, idx, limit, &resp.Diagnostics)
+		r.planReplace(ctx, replacing, idx, userIDs(planned), limit, &resp.Diagnostics)
 	case int64(len(changes.unassign)) > limit:
 		summary, detail := guardError(changes.unassign, limit, false)
 		resp.Diagnostics.AddAttributeError(path.Root("users"), summary, detail)
@@ -562,7 +571,10 @@ func (r *userAssignmentsResource) claimUsers(keys []string, ids map[string]strin
 }
 
 // planDestroy applies the guard to a destroy, and records the users being
-// unassigned so that a new declaration of one of them conflicts.
+// unassigned so that a new declaration of one of them conflicts. The users
+// that this apply's create of a replacement set holds (create_before_destroy:
+// the apply plans the old set's destroy after that create) are not
+// unassigned (Delete), so neither recorded nor counted.
 func (r *userAssignmentsResource) planDestroy(ctx context.Context, state *userAssignmentsModel, diags *diag.Diagnostics) {
 	if state == nil {
 		return
@@ -570,7 +582,7 @@ func (r *userAssignmentsResource) planDestroy(ctx context.Context, state *userAs
 	var names []string
 	users := state.usersMap(ctx, diags)
 	for name, u := range users {
-		if u.Status.ValueString() != notAssigned {
+		if u.Status.ValueString() != notAssigned && !r.data.declared.wasCreated(declaredUser, u.UserID.ValueString()) {
 			names = append(names, name)
 			if err := r.data.declared.destroying(declaredUser, u.UserID.ValueString(), setLabel(name)); err != nil {
 				diags.AddError("User declared twice", err.Error())
