@@ -54,10 +54,15 @@ func TestAccSafety_setCreateBeforeDestroyReplace(t *testing.T) {
 		name    string // the admin's action
 		cbd     bool
 		taint   bool
-		deletes []string // the app-user DELETEs the replacement makes, by login
+		after   map[string]string // the users map of the replacement, when not users
+		deletes []string          // the app-user DELETEs the replacement makes, by login
+		who     string            // whom the plan says the old set's destroy unassigns after a create first
 	}{
 		{name: "-replace with create_before_destroy", cbd: true},
-		{name: "taint with create_before_destroy", cbd: true, taint: true},
+		{name: "taint with create_before_destroy", cbd: true, taint: true, who: "nobody"},
+		{name: "taint with create_before_destroy, bob left out of the map", cbd: true, taint: true,
+			after: map[string]string{"alice@example.com": "Admin"}, deletes: []string{"bob@example.com"},
+			who: `only the 1 users the map leaves out: "bob@example.com"`},
 		{name: "-replace without create_before_destroy (destroy first)", deletes: []string{"alice@example.com", "bob@example.com"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,11 +80,16 @@ func TestAccSafety_setCreateBeforeDestroyReplace(t *testing.T) {
 				cli.mustRun("taint", setAddr)
 				args = args[:3]
 			}
+			want := users
+			if tc.after != nil {
+				want = tc.after
+				cli.writeConfig(setConfig(sb, extra, want))
+			}
 			mark := len(sb.Requests())
 			out := cli.mustRun(args...)
 			if tc.taint { // only a taint's create plan shows its warnings
 				if want := wrapped("Replacing the set unassigns and reassigns every user (without create_before_destroy)",
-					"all 2 users", "create_before_destroy = true", "the old set's destroy then unassigns nobody",
+					"all 2 users", "create_before_destroy = true", "the old set's destroy then unassigns "+tc.who,
 					"cannot see lifecycle settings"); !want.MatchString(out) {
 					t.Errorf("the replacement's plan does not say what either order does (want %s):\n%s", want, out)
 				}
@@ -87,7 +97,7 @@ func TestAccSafety_setCreateBeforeDestroyReplace(t *testing.T) {
 			if got := appUserDeletesSince(sb, mark); strings.Join(got, ",") != strings.Join(tc.deletes, ",") {
 				t.Errorf("app-user DELETEs during the replacement: got %q, want %q", got, tc.deletes)
 			}
-			if err := checkDirect(sb, users)(nil); err != nil {
+			if err := checkDirect(sb, want)(nil); err != nil {
 				t.Error(err)
 			}
 			if next, code := cli.run("plan", "-input=false", "-detailed-exitcode"); code != 0 {

@@ -418,6 +418,7 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		if state != nil {
 			plan.GroupOnlyUsers, plan.GroupOnlyCount = state.GroupOnlyUsers, state.GroupOnlyCount
 		} else if how := r.replacedBy(ctx, req.Private); how != "" {
+			plan.PlannedUnassignments = replacedUnassignments
 			// A replacement unassigns everyone whatever users turns out to be.
 			appUsers, err := r.data.listAppUsers(ctx)
 			if err != nil {
@@ -527,6 +528,9 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	plan.setUsers(ctx, planned, &resp.Diagnostics)
 	plan.PlannedUnassignments = stringList(ctx, changes.unassign, &resp.Diagnostics)
+	if replacing != "" {
+		plan.PlannedUnassignments = replacedUnassignments
+	}
 	if len(changes.unassign) == 0 && state != nil && !state.PlannedUnassignments.IsNull() {
 		// Nothing to unassign: keep what the last apply recorded (a refresh
 		// empties it), so that a plan without refresh is not a change.
@@ -543,6 +547,15 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
+
+// replacedUnassignments is planned_unassignments in the create plan of a
+// replacement: whom the create unassigns depends on the order, which the
+// provider cannot see (planReplace names both): nobody after the old set's
+// destroy, or, created first (create_before_destroy), the users Okta still
+// assigns that the map leaves out. The apply plans the create again and
+// fills it in; a known empty list would fail that plan ("inconsistent final
+// plan") in the second order.
+var replacedUnassignments = types.ListUnknown(types.StringType)
 
 // claimUsers records the set and each of its users in the walk's registry
 // (one entry per user, so that a statsigokta_user_assignment of one of them

@@ -333,6 +333,11 @@ func (r *userAssignmentsResource) applySet(ctx context.Context, plan *userAssign
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	planned := plan.usersMap(ctx, diags)
+	if plan.PlannedUnassignments.IsUnknown() {
+		// A replacement planned again during apply after the old set's
+		// destroy (replacedUnassignments): it unassigns nobody.
+		plan.PlannedUnassignments = stringList(ctx, nil, diags)
+	}
 	var allowed []string
 	diags.Append(plan.PlannedUnassignments.ElementsAs(ctx, &allowed, false)...)
 	appUsers, err := r.data.okta.ListAppUsers(ctx, r.data.appID, okta.ListAppUsersOptions{ExpandUser: true})
