@@ -26,9 +26,10 @@ import (
 //     reads the tainted instance from state first in the same walk, with or
 //     without -refresh: observeState records it under setInState.
 //
-// During apply Terraform plans the replacement again after the destroy,
-// without either trace; the plan is then an ordinary create over what Okta
-// holds after the destroy, which planReplace's plan equals.
+// During apply Terraform plans the create again: destroy first, after it has
+// read the set from state (a replacement again, over an Okta that assigns
+// nobody); created first (create_before_destroy), with neither trace (an
+// ordinary create over the users the old set still holds, which it adopts).
 const setReplaceKey = "user_assignments_replaced"
 
 var setFromPlan = []byte(`"plan"`)

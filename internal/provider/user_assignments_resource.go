@@ -103,7 +103,8 @@ func (r *userAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed: true,
 				Default:  int64default.StaticInt64(defaultMaxUnassignments),
 				MarkdownDescription: "The most users one plan may unassign (by update, destroy, or replacement, which " +
-					"unassigns everyone in the set); more is a plan-time error that lists them. Defaults to `10`.",
+					"unassigns everyone in the set unless it has `create_before_destroy`, and is counted so either way); " +
+					"more is a plan-time error that lists them. Defaults to `10`.",
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"wait_for_provisioning": schema.BoolAttribute{
