@@ -548,15 +548,6 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// replacedUnassignments is planned_unassignments in the create plan of a
-// replacement: whom the create unassigns depends on the order, which the
-// provider cannot see (planReplace names both): nobody after the old set's
-// destroy, or, created first (create_before_destroy), the users Okta still
-// assigns that the map leaves out. The apply plans the create again and
-// fills it in; a known empty list would fail that plan ("inconsistent final
-// plan") in the second order.
-var replacedUnassignments = types.ListUnknown(types.StringType)
-
 // claimUsers records the set and each of its users in the walk's registry
 // (one entry per user, so that a statsigokta_user_assignment of one of them
 // conflicts in either planning order), and the users it unassigns.
@@ -581,36 +572,4 @@ func (r *userAssignmentsResource) claimUsers(keys []string, ids map[string]strin
 			diags.AddAttributeError(path.Root("users"), "User declared twice", err.Error())
 		}
 	}
-}
-
-// planDestroy applies the guard to a destroy, and records the users being
-// unassigned so that a new declaration of one of them conflicts. The users
-// that this apply's create of a replacement set holds (create_before_destroy:
-// the apply plans the old set's destroy after that create) are not
-// unassigned (Delete), so neither recorded nor counted.
-func (r *userAssignmentsResource) planDestroy(ctx context.Context, state *userAssignmentsModel, diags *diag.Diagnostics) {
-	if state == nil {
-		return
-	}
-	var names []string
-	users := state.usersMap(ctx, diags)
-	for name, u := range users {
-		if u.Status.ValueString() != notAssigned && !r.data.declared.wasCreated(declaredUser, u.UserID.ValueString()) {
-			names = append(names, name)
-			if err := r.data.declared.destroying(declaredUser, u.UserID.ValueString(), setLabel(name)); err != nil {
-				diags.AddError("User declared twice", err.Error())
-			}
-		}
-	}
-	limit := state.MaxUnassignments.ValueInt64()
-	if state.MaxUnassignments.IsNull() {
-		limit = defaultMaxUnassignments
-	}
-	if int64(len(names)) > limit {
-		names = sortedKeys(sliceSet(names))
-		diags.AddError(guardError(names, limit, true))
-		return
-	}
-	r.refuseGroupKept(ctx, sortedKeys(sliceSet(names)), func(name string) string { return users[name].UserID.ValueString() },
-		"Destroying the set unassigns them", diags)
 }
