@@ -286,6 +286,15 @@ func plannedUsers(configured map[string]setUser, ids map[string]string, baseline
 	return planned
 }
 
+// userIDs is the set of Okta user ids that a users map names.
+func userIDs(users map[string]setUser) map[string]bool {
+	out := make(map[string]bool, len(users))
+	for _, u := range users {
+		out[u.UserID.ValueString()] = true
+	}
+	return out
+}
+
 func sliceSet(items []string) map[string]bool {
 	out := make(map[string]bool, len(items))
 	for _, s := range items {
@@ -409,6 +418,7 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		if state != nil {
 			plan.GroupOnlyUsers, plan.GroupOnlyCount = state.GroupOnlyUsers, state.GroupOnlyCount
 		} else if how := r.replacedBy(ctx, req.Private); how != "" {
+			plan.PlannedUnassignments = replacedUnassignments
 			// A replacement unassigns everyone whatever users turns out to be.
 			appUsers, err := r.data.listAppUsers(ctx)
 			if err != nil {
@@ -416,7 +426,7 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 				return
 			}
 			limit := plan.MaxUnassignments.ValueInt64() // unknown: 0
-			if r.planReplace(ctx, how, indexAppUsers(appUsers), limit, &resp.Diagnostics); resp.Diagnostics.HasError() {
+			if r.planReplace(ctx, how, indexAppUsers(appUsers), nil, limit, &resp.Diagnostics); resp.Diagnostics.HasError() {
 				return
 			}
 		}
@@ -485,7 +495,7 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	switch {
 	case replacing != "":
-		r.planReplace(ctx, replacing, idx, limit, &resp.Diagnostics)
+		r.planReplace(ctx, replacing, idx, userIDs(planned), limit, &resp.Diagnostics)
 	case int64(len(changes.unassign)) > limit:
 		summary, detail := guardError(changes.unassign, limit, false)
 		resp.Diagnostics.AddAttributeError(path.Root("users"), summary, detail)
@@ -518,6 +528,9 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	plan.setUsers(ctx, planned, &resp.Diagnostics)
 	plan.PlannedUnassignments = stringList(ctx, changes.unassign, &resp.Diagnostics)
+	if replacing != "" {
+		plan.PlannedUnassignments = replacedUnassignments
+	}
 	if len(changes.unassign) == 0 && state != nil && !state.PlannedUnassignments.IsNull() {
 		// Nothing to unassign: keep what the last apply recorded (a refresh
 		// empties it), so that a plan without refresh is not a change.
@@ -559,33 +572,4 @@ func (r *userAssignmentsResource) claimUsers(keys []string, ids map[string]strin
 			diags.AddAttributeError(path.Root("users"), "User declared twice", err.Error())
 		}
 	}
-}
-
-// planDestroy applies the guard to a destroy, and records the users being
-// unassigned so that a new declaration of one of them conflicts.
-func (r *userAssignmentsResource) planDestroy(ctx context.Context, state *userAssignmentsModel, diags *diag.Diagnostics) {
-	if state == nil {
-		return
-	}
-	var names []string
-	users := state.usersMap(ctx, diags)
-	for name, u := range users {
-		if u.Status.ValueString() != notAssigned {
-			names = append(names, name)
-			if err := r.data.declared.destroying(declaredUser, u.UserID.ValueString(), setLabel(name)); err != nil {
-				diags.AddError("User declared twice", err.Error())
-			}
-		}
-	}
-	limit := state.MaxUnassignments.ValueInt64()
-	if state.MaxUnassignments.IsNull() {
-		limit = defaultMaxUnassignments
-	}
-	if int64(len(names)) > limit {
-		names = sortedKeys(sliceSet(names))
-		diags.AddError(guardError(names, limit, true))
-		return
-	}
-	r.refuseGroupKept(ctx, sortedKeys(sliceSet(names)), func(name string) string { return users[name].UserID.ValueString() },
-		"Destroying the set unassigns them", diags)
 }

@@ -103,7 +103,8 @@ func (r *userAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed: true,
 				Default:  int64default.StaticInt64(defaultMaxUnassignments),
 				MarkdownDescription: "The most users one plan may unassign (by update, destroy, or replacement, which " +
-					"unassigns everyone in the set); more is a plan-time error that lists them. Defaults to `10`.",
+					"unassigns everyone in the set unless it has `create_before_destroy`, and is counted so either way); " +
+					"more is a plan-time error that lists them. Defaults to `10`.",
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"wait_for_provisioning": schema.BoolAttribute{
@@ -208,6 +209,14 @@ func (r *userAssignmentsResource) Create(ctx context.Context, req resource.Creat
 	if plan.Users.IsNull() {
 		return // nothing was applied: no state, so nothing is tainted
 	}
+	// With create_before_destroy this create may replace the set, over the
+	// users the old one still holds: the old set's destroy plan and Delete
+	// then leave alone every user this set holds now (created).
+	for _, u := range plan.usersMap(ctx, &resp.Diagnostics) {
+		if u.Status.ValueString() != notAssigned {
+			r.data.declared.created(declaredUser, u.UserID.ValueString())
+		}
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -273,7 +282,10 @@ func (r *userAssignmentsResource) Delete(ctx context.Context, req resource.Delet
 	remaining := state.usersMap(ctx, &resp.Diagnostics)
 	var failures []string
 	for _, name := range sortedKeys(remaining) {
-		if remaining[name].Status.ValueString() != notAssigned {
+		// A user the set that replaces this one (create_before_destroy) holds
+		// stays: unassigning would deactivate them in Statsig and wipe their
+		// roles while its state says assigned.
+		if u := remaining[name]; u.Status.ValueString() != notAssigned && !r.data.declared.wasCreated(declaredUser, u.UserID.ValueString()) {
 			if err := r.unassign(ctx, remaining[name].UserID.ValueString()); err != nil {
 				failures = append(failures, fmt.Sprintf("%s: %s", name, err))
 				continue
@@ -322,6 +334,11 @@ func (r *userAssignmentsResource) applySet(ctx context.Context, plan *userAssign
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	planned := plan.usersMap(ctx, diags)
+	if plan.PlannedUnassignments.IsUnknown() {
+		// A replacement planned again during apply after the old set's
+		// destroy (replacedUnassignments): it unassigns nobody.
+		plan.PlannedUnassignments = stringList(ctx, nil, diags)
+	}
 	var allowed []string
 	diags.Append(plan.PlannedUnassignments.ElementsAs(ctx, &allowed, false)...)
 	appUsers, err := r.data.okta.ListAppUsers(ctx, r.data.appID, okta.ListAppUsersOptions{ExpandUser: true})
@@ -424,11 +441,7 @@ func (r *userAssignmentsResource) applySet(ctx context.Context, plan *userAssign
 	}
 	plan.setUsers(ctx, result, diags)
 	if plan.GroupOnlyUsers.IsUnknown() || plan.GroupOnlyCount.IsUnknown() {
-		declared := make(map[string]bool, len(planned))
-		for _, u := range planned {
-			declared[u.UserID.ValueString()] = true
-		}
-		plan.setGroupOnly(ctx, idx.groupOnlyLogins(declared), diags)
+		plan.setGroupOnly(ctx, idx.groupOnlyLogins(userIDs(planned)), diags)
 	}
 	if len(failures) == 0 {
 		return
