@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
 
 // One Okta object, one declaration, across provider blocks.
@@ -23,19 +24,28 @@ import (
 // it: each appends what it declares and checks what the others declared.
 //
 // A walk's processes do not all live at once: one that has planned its
-// resources exits while another block of the same walk may still be starting
-// (measured with Terraform 1.5.7). And each walk (plan,
-// then apply) starts new processes only once the previous walk's have
-// exited. So a process heeds the declarations of the processes that were
-// alive when it started, or started after it, whether or not they have
-// exited since: its own walk. The previous walk's processes are gone by then,
-// and the plan and apply walks of one `terraform apply` never meet. Blocks
-// whose processes never overlap (a block configured from another resource's
-// value, -parallelism=1) are not compared.
+// resources may exit before another block's process of the same walk has
+// declared anything, or (OpenTofu 1.12, which starts one block's process
+// only once the previous one is configured) even started. And each walk
+// (plan, then apply) starts new processes only once the previous walk's have
+// exited (both measured with Terraform 1.5.7 and OpenTofu 1.12). So a process
+// heeds the declarations of the processes that were running when it started,
+// or started after it, whether or not they have exited since: its own walk;
+// and one that declared something lingers a moment at exit (sharedLinger).
+// The previous walk's processes are gone by then, and the plan and apply
+// walks of one `terraform apply` never meet. A block whose process starts
+// more than sharedLinger after another's has finished (a block configured
+// from a value a resource computes in the walk) is not compared.
 //
 // Only a process that Terraform started uses the file (Serve); a process
 // hosting providers for tests leaves it alone, its instances are all in
 // process. Windows has no flock here: per process only.
+
+// sharedLinger is how long a process that declared something stays after
+// Terraform stops it, so that the next block's process, which OpenTofu
+// starts only once this one is configured, finds it running. Terraform waits
+// for the exit (up to 2 s), so the next walk still starts after it.
+const sharedLinger = 300 * time.Millisecond
 
 // sharedLine is one line of the file: a process's start, a declaration, or
 // its exit.
@@ -154,6 +164,9 @@ func (s *sharedDeclarations) declare(key string, kind objectKind, id string, nex
 func (s *sharedDeclarations) close() {
 	if s == nil {
 		return
+	}
+	if len(s.mine) > 0 {
+		time.Sleep(sharedLinger)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -46,11 +47,30 @@ resource "statsigokta_group_assignment" "b" {
   group_id = %[2]q
 }
 `, `group_id = "` + groupID(t, sb, "Engineering") + `"`, `group_id = "` + groupID(t, sb, "Engineering") + `"`},
+		{"provider for_each", `
+resource "statsigokta_user_assignment" "x" {
+  provider = statsigokta.each["x"]
+  login    = "alice@example.com"
+}
+resource "statsigokta_user_assignment" "y" {
+  provider = statsigokta.each["y"]
+  user_id  = %[1]q
+}
+`, `login = "alice@example.com"`, `user_id = "` + userID(t, sb, "alice@example.com") + `"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			cli := newCLIRun(t)
-			cli.writeConfig(aliasConfig(sb, fmt.Sprintf(tc.body, userID(t, sb, "alice@example.com"), groupID(t, sb, "Engineering"))))
+			config := aliasConfig(sb, "")
+			if tc.name == "provider for_each" {
+				if !strings.Contains(filepath.Base(cli.cli), "tofu") {
+					t.Skip("provider for_each is OpenTofu's")
+				}
+				// Each instance of the block is its own provider process.
+				config = strings.Replace(providerConfig(sb), `provider "statsigokta" {`,
+					"provider \"statsigokta\" {\n  alias    = \"each\"\n  for_each = toset([\"x\", \"y\"])", 1)
+			}
+			cli.writeConfig(config + fmt.Sprintf(tc.body, userID(t, sb, "alice@example.com"), groupID(t, sb, "Engineering")))
 			mark := len(sb.Requests())
 			out, code := cli.run("apply", "-auto-approve", "-input=false")
 			out = strings.Join(strings.Fields(strings.ReplaceAll(out, "│", " ")), " ") // unwrapped
