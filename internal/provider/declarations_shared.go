@@ -28,14 +28,14 @@ import (
 // declared anything, or (OpenTofu 1.12, which starts one block's process
 // only once the previous one is configured) even started. And each walk
 // (plan, then apply) starts new processes only once the previous walk's have
-// exited (both measured with Terraform 1.5.7 and OpenTofu 1.12). So a process
-// heeds the declarations of the processes that were running when it started,
-// or started after it, whether or not they have exited since: its own walk;
-// and one that declared something lingers a moment at exit (sharedLinger).
-// The previous walk's processes are gone by then, and the plan and apply
-// walks of one `terraform apply` never meet. A block whose process starts
-// more than sharedLinger after another's has finished (a block configured
-// from a value a resource computes in the walk) is not compared.
+// exited (both measured with Terraform 1.5.7 and OpenTofu 1.12). So the file
+// is the walk: the last process to leave removes it, and a process heeds the
+// declarations of every process in it, exited or not; one that declared
+// something lingers a moment at exit (sharedLinger), so that the walk's next
+// process finds it running. The plan and apply walks of one `terraform apply`
+// never meet. A block whose process starts more than sharedLinger after the
+// walk's other processes have all finished (a block configured from a value a
+// resource computes in the walk) is not compared.
 //
 // Only a process that Terraform started uses the file (Serve); a process
 // hosting providers for tests leaves it alone, its instances are all in
@@ -120,9 +120,22 @@ func (s *sharedDeclarations) join() error {
 	if err != nil {
 		return err
 	}
+	// The file lives as long as one process of the walk does: with one
+	// alive, every process in it (exited since, too) is of this walk; with
+	// none, it is what a killed walk left, and starts anew.
+	walkAlive := false
 	for pid := range running(lines) {
-		if pid != s.pid && processAlive(pid) {
-			s.walk[pid] = true
+		walkAlive = walkAlive || (pid != s.pid && processAlive(pid))
+	}
+	if !walkAlive {
+		if err := s.file.Truncate(0); err != nil {
+			return err
+		}
+		s.read, lines = 0, nil
+	}
+	for _, l := range lines {
+		if l.Op == "start" && l.PID != s.pid {
+			s.walk[l.PID] = true
 		}
 	}
 	s.note(lines, false)

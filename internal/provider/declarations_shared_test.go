@@ -144,3 +144,23 @@ func TestSharedDeclarations_nextWalk(t *testing.T) {
 		t.Fatalf("the file outlived the run's processes: %v", err)
 	}
 }
+
+// Three provider blocks of one walk, started one after another as OpenTofu
+// does: the first has exited before the third starts, and the third's
+// declaration of the first's object still fails, as the walk (the file)
+// lives on in the second.
+func TestSharedDeclarations_chainOfProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run")
+	first := startFakeProcess(t)
+	a := joinAs(t, path, first)
+	if err := declareUser(a, "alice", `login = "alice"`, false); err != nil {
+		t.Fatal(err)
+	}
+	b := joinAs(t, path, startFakeProcess(t))
+	a.close()
+	first.stop()
+	c := joinAs(t, path, startFakeProcess(t))
+	wantConflict(t, declareUser(c, "alice", `user_id = "00ualice"`, false), false, `login = "alice"`, `user_id = "00ualice"`)
+	b.close()
+	c.close()
+}

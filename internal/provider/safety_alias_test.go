@@ -57,18 +57,34 @@ resource "statsigokta_user_assignment" "y" {
   user_id  = %[1]q
 }
 `, `login = "alice@example.com"`, `user_id = "` + userID(t, sb, "alice@example.com") + `"`},
+		// OpenTofu starts one instance's process once the one before is
+		// configured, so x may have exited before z starts.
+		{"provider for_each, three instances", `
+resource "statsigokta_user_assignment" "x" {
+  provider = statsigokta.each["x"]
+  login    = "alice@example.com"
+}
+resource "statsigokta_user_assignment" "y" {
+  provider = statsigokta.each["y"]
+  login    = "bob@example.com"
+}
+resource "statsigokta_user_assignment" "z" {
+  provider = statsigokta.each["z"]
+  user_id  = %[1]q
+}
+`, `login = "alice@example.com"`, `user_id = "` + userID(t, sb, "alice@example.com") + `"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			cli := newCLIRun(t)
 			config := aliasConfig(sb, "")
-			if tc.name == "provider for_each" {
+			if strings.HasPrefix(tc.name, "provider for_each") {
 				if !strings.Contains(filepath.Base(cli.cli), "tofu") {
 					t.Skip("provider for_each is OpenTofu's")
 				}
 				// Each instance of the block is its own provider process.
 				config = strings.Replace(providerConfig(sb), `provider "statsigokta" {`,
-					"provider \"statsigokta\" {\n  alias    = \"each\"\n  for_each = toset([\"x\", \"y\"])", 1)
+					"provider \"statsigokta\" {\n  alias    = \"each\"\n  for_each = toset([\"x\", \"y\", \"z\"])", 1)
 			}
 			cli.writeConfig(config + fmt.Sprintf(tc.body, userID(t, sb, "alice@example.com"), groupID(t, sb, "Engineering")))
 			mark := len(sb.Requests())
