@@ -74,6 +74,17 @@ type declarations struct {
 	// made: objects a Create of this apply walk made or adopted, which the
 	// Delete of a create_before_destroy replacement must not remove.
 	made map[declarationKey]bool
+	// shared: the declarations of the run's other provider processes
+	// (declarations_shared.go), nil in a process not started by Terraform;
+	// scope names this configuration's org and app there.
+	shared *sharedDeclarations
+	scope  string
+}
+
+// share makes this walk's declarations meet those of the run's other
+// provider processes for the same org and app.
+func (d *declarations) share(shared *sharedDeclarations, orgURL, appID string) {
+	d.shared, d.scope = shared, sharedScope(orgURL, appID)
 }
 
 // heldInState records that an instance Terraform read from state holds the
@@ -177,14 +188,19 @@ type conflictError struct {
 	id          string
 	first, this string // labels
 	destroying  bool   // the first declaration is being destroyed
+	elsewhere   bool   // the first is planned through another provider block
 }
 
 func (e *conflictError) Error() string {
+	first := e.first
+	if e.elsewhere {
+		first += " (planned through another provider block, an alias or a for_each instance, for the same Okta org and app)"
+	}
 	if e.kind == declaredOwner && !e.destroying {
 		return fmt.Sprintf("Two user assignments in this configuration set org_role = \"Owner\": one with %s and this "+
 			"one with %s. Statsig allows one Owner per organisation and refuses a second (\"Cannot set multiple "+
 			"owners\"), which would leave that user's provisioning in error. Give Owner to one of them, and "+
-			"\"Admin\" to the other.", e.first, e.this)
+			"\"Admin\" to the other.", first, e.this)
 	}
 	if e.destroying {
 		return fmt.Sprintf("This resource declares the %s %s (%s), which another resource in this plan, that had %s, "+
@@ -193,12 +209,12 @@ func (e *conflictError) Error() string {
 			"`moved` block from the old address to the new one instead (or use `terraform state mv`). If both are in "+
 			"state holding this one object (a second declaration applied with -target, say), drop the one that goes "+
 			"from state with `terraform state rm <its address>`, which leaves Okta as it is.",
-			e.kind, e.id, e.this, e.first)
+			e.kind, e.id, e.this, first)
 	}
 	return fmt.Sprintf("The %s %s is declared by two resources in this configuration: one with %s and this one with %s. "+
 		"Each Okta object may be managed by one resource only, or removing either declaration would remove the access "+
 		"the other still declares. Remove one of them (for for_each or count, make sure the keys or lists do not "+
-		"overlap).", e.kind, e.id, e.first, e.this)
+		"overlap).", e.kind, e.id, first, e.this)
 }
 
 // claim records that an instance to be created or kept declares the object.
@@ -235,13 +251,26 @@ func (d *declarations) record(kind objectKind, id string, next declaration) erro
 	prev, ok := d.seen[key]
 	switch {
 	case !ok:
+		if err := d.shared.declare(d.scope+string(kind)+" "+id, kind, id, next); err != nil {
+			return err
+		}
 		d.seen[key] = next
-		return nil
 	case next.owner != "" && prev.owner == next.owner:
-		return nil // the same instance, planned again
+		// the same instance, planned again
 	case prev.replacement && !next.replacement && !next.destroying:
 		d.seen[key] = next // the replaced instance's own create plan
-		return nil
+	default:
+		if c := clash(kind, id, prev, next); c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// clash is the conflict between two declarations of one object, if any: two
+// destroys of it are none.
+func clash(kind objectKind, id string, prev, next declaration) *conflictError {
+	switch {
 	case prev.destroying && next.destroying:
 		return nil
 	case prev.destroying || next.destroying:

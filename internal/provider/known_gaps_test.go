@@ -123,28 +123,6 @@ func TestAccReview_targetAdoptsAnotherDeclaration(t *testing.T) {
 	}
 }
 
-// The configuration has two provider blocks for the same Okta org and app
-// (an alias, say one per team module), and each declares alice. Invariant 2:
-// one Okta object, one declaration, a plan-time error with zero writes. The
-// registry is per provider process, and an alias is another process.
-func TestAccReview_aliasDeclaresSameUser(t *testing.T) {
-	cli := newCLIRun(t)
-	sb := newTestSandbox(t, sandbox.Options{})
-	alias := strings.Replace(providerConfig(sb), "provider \"statsigokta\" {", "provider \"statsigokta\" {\n  alias = \"team\"", 1)
-	config := providerConfig(sb) + alias +
-		"resource \"statsigokta_user_assignment\" \"a\" {\n  login = \"alice@example.com\"\n}\n" +
-		"resource \"statsigokta_user_assignment\" \"b\" {\n  provider = statsigokta.team\n  login = \"alice@example.com\"\n  org_role = \"Admin\"\n}\n"
-	cli.writeConfig(config)
-	mark := len(sb.Requests())
-	out, code := cli.run("apply", "-auto-approve", "-input=false")
-	if code == 0 {
-		t.Errorf("invariant 2: two declarations of alice through two provider blocks applied (exit 0):\n%s", out)
-	}
-	if got := oktaWritesSince(sb, mark); len(got) > 0 {
-		t.Errorf("invariant 2: writes: %v (exit %d)\n%s", got, code, out)
-	}
-}
-
 // The admin saves a reviewed plan (plan -out, the usual CI pattern) that
 // creates alice's assignment; before it is applied, a colleague assigns
 // alice in the Okta console. Invariant 1: an adoption is announced in the

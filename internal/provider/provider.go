@@ -66,6 +66,9 @@ type statsigOktaProvider struct {
 	// current is the walk's providerData, which Configure makes anew for
 	// each walk; observeState reports the instances read from state to it.
 	current atomic.Pointer[providerData]
+	// shared is the declarations file of the run's provider processes
+	// (declarations_shared.go); nil unless Terraform started this process.
+	shared *sharedDeclarations
 }
 
 var osGetenv = os.Getenv
@@ -238,6 +241,7 @@ func (p *statsigOktaProvider) Configure(ctx context.Context, req provider.Config
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	data.declared.share(p.shared, settings.orgURL.text, data.appID)
 	p.current.Store(data)
 	resp.ResourceData = data
 	resp.DataSourceData = data

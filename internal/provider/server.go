@@ -21,8 +21,15 @@ func Serve(_ context.Context, version string, debug bool) error {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
+	// Started by Terraform: this process's declarations meet those of the
+	// run's other provider processes (declarations_shared.go).
+	var shared *sharedDeclarations
+	if !debug {
+		shared = openSharedDeclarations()
+		defer shared.close()
+	}
 	return tf6server.Serve(providerAddress, func() tfprotov6.ProviderServer {
-		server, _ := NewProtocol6Server(version)()
+		server, _ := newProtocol6Server(version, shared)()
 		return server
 	}, opts...)
 }
@@ -31,8 +38,13 @@ func Serve(_ context.Context, version string, debug bool) error {
 // providerserver.NewProtocol6WithError does, wrapped in releaseContexts and
 // observeState.
 func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error) {
+	return newProtocol6Server(version, nil)
+}
+
+func newProtocol6Server(version string, shared *sharedDeclarations) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
 		p := newProvider(version)
+		p.shared = shared
 		server, err := providerserver.NewProtocol6WithError(p)()
 		if err != nil {
 			return nil, err
