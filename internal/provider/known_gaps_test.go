@@ -173,29 +173,6 @@ func TestAccReview_aliasDeclaresSameUser(t *testing.T) {
 	}
 }
 
-// The admin saves a reviewed plan (plan -out, the usual CI pattern) that
-// creates alice's assignment; before it is applied, a colleague assigns
-// alice in the Okta console. Invariant 1: an adoption is announced in the
-// plan, never only as an apply warning; the reviewed plan showed a create
-// and no adoption, so the apply must not take a console-made assignment
-// into state (it may refuse and ask for a new plan).
-func TestAccReview_savedPlanAdoptsAtApplyOnly(t *testing.T) {
-	cli := newCLIRun(t)
-	sb := newTestSandbox(t, sandbox.Options{})
-	alice := userID(t, sb, "alice@example.com")
-	cli.writeConfig(providerConfig(sb) + "resource \"statsigokta_user_assignment\" \"alice\" {\n  login = \"alice@example.com\"\n}\n")
-	planOut := cli.mustRun("plan", "-input=false", "-out=reviewed.tfplan")
-	if strings.Contains(planOut, "adopt") {
-		t.Fatalf("the reviewed plan already mentions an adoption:\n%s", planOut)
-	}
-	sb.AssignUserOutOfBand(alice, "USER")
-	out, code := cli.run("apply", "-input=false", "reviewed.tfplan")
-	if code == 0 && strings.Contains(out, "Adopted an existing assignment") {
-		t.Errorf("invariant 1: the reviewed plan showed a plain create, and the apply adopted the console-made "+
-			"assignment with only an apply-time warning:\n%s", out)
-	}
-}
-
 // The admin keeps lifecycle { create_before_destroy = true } on a link (a
 // habit from other resources) and moves it to another Statsig group. Okta
 // keeps one mapping per source group, so the new link cannot be made while
