@@ -173,6 +173,66 @@ func TestAccReview_aliasDeclaresSameUser(t *testing.T) {
 	}
 }
 
+// The saved-plan case that statsigokta_user_assignment and _group_assignment
+// close with adopted (TestAccSafety_savedPlanDoesNotAdopt), for the set and
+// for a link: the admin saves a plan that assigns alice (creating the set,
+// or adding her to it) or links Engineering, and before it is applied a
+// colleague makes the same assignment or link in the Okta console.
+// Invariant 1: an adoption is announced in the plan, never only at apply;
+// the reviewed plan showed an assignment (or a link) to make, so the apply
+// must not take the console-made one into state (it may refuse and ask for
+// a new plan).
+func TestAccReview_savedPlanSetAndLinkAdoptAtApplyOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		fixture      func() *sandbox.Fixture
+		before, plan func(sb *sandbox.Sandbox) string // configurations applied first (if any) and planned
+		console      func(sb *sandbox.Sandbox)
+	}{
+		{name: "a set created over a console assignment made after the plan",
+			fixture: testFixture,
+			plan: func(sb *sandbox.Sandbox) string {
+				return setConfig(sb, "", map[string]string{"alice@example.com": "", "bob@example.com": ""})
+			},
+			console: func(sb *sandbox.Sandbox) { sb.AssignUserOutOfBand(userID(t, sb, "alice@example.com"), "USER") }},
+		{name: "a user added to the set and assigned in the console after the plan",
+			fixture: testFixture,
+			before:  func(sb *sandbox.Sandbox) string { return setConfig(sb, "", map[string]string{"bob@example.com": ""}) },
+			plan: func(sb *sandbox.Sandbox) string {
+				return setConfig(sb, "", map[string]string{"alice@example.com": "", "bob@example.com": ""})
+			},
+			console: func(sb *sandbox.Sandbox) { sb.AssignUserOutOfBand(userID(t, sb, "alice@example.com"), "USER") }},
+		{name: "a link made in the console after the plan",
+			fixture: pushFixture,
+			plan: func(sb *sandbox.Sandbox) string {
+				return providerConfig(sb) + fmt.Sprintf("resource \"statsigokta_group_push\" \"eng\" {\n  source_group_id = %q\n"+
+					"  project = \"Checkout\"\n  role = \"Member\"\n}\n", groupID(t, sb, "Engineering"))
+			},
+			console: func(sb *sandbox.Sandbox) {
+				sb.CreatePushMappingOutOfBand(groupID(t, sb, "Engineering"), groupID(t, sb, "Statsig-Checkout-Member"), "ACTIVE")
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cli := newCLIRun(t)
+			sb := newTestSandbox(t, sandbox.Options{Fixture: tc.fixture()})
+			if tc.before != nil {
+				cli.writeConfig(tc.before(sb))
+				cli.mustRun("apply", "-auto-approve", "-input=false")
+			}
+			cli.writeConfig(tc.plan(sb))
+			if out := cli.mustRun("plan", "-input=false", "-out=reviewed.tfplan"); strings.Contains(out, "adopt") {
+				t.Fatalf("the reviewed plan already mentions an adoption:\n%s", out)
+			}
+			tc.console(sb)
+			out, code := cli.run("apply", "-input=false", "reviewed.tfplan")
+			if code == 0 {
+				t.Errorf("invariant 1: the reviewed plan showed an assignment or link to make, and the apply took the "+
+					"console-made one into state (exit 0, at most an apply-time warning):\n%s", out)
+			}
+		})
+	}
+}
+
 // The admin keeps lifecycle { create_before_destroy = true } on a link (a
 // habit from other resources) and moves it to another Statsig group. Okta
 // keeps one mapping per source group, so the new link cannot be made while
