@@ -42,10 +42,10 @@ func adoptedAttribute(what, unknownWhen string) schema.BoolAttribute {
 		MarkdownDescription: "Whether the apply took into state " + what + " that already existed in Okta, as an " +
 			"interrupted apply leaves it (see the interrupted-runs guide), instead of making it. Known in the plan of a " +
 			"create: `false` when the apply makes the assignment, `true` when it adopts one that the plan announces with " +
-			"a \"Will adopt\" warning; unknown only where the plan cannot look (" + unknownWhen + "). A saved plan is applied only as it was planned: if the " +
-			"assignment was made in Okta after a plan that said `false`, or removed after one that said `true`, the apply " +
-			"stops before any change (Terraform reports \"Provider produced inconsistent final plan\" for `adopted`); " +
-			"plan again. Kept as it is on update; null after import.",
+			"a \"Will adopt\" warning; unknown only where the plan cannot look (" + unknownWhen + "). A saved plan " +
+			"is applied only as it was planned: if the assignment was made in Okta after a plan that said `false`, or " +
+			"removed after one that said `true`, the apply stops before any change (Terraform reports \"Provider " +
+			"produced inconsistent final plan\" for `adopted`); plan again. Kept as it is on update; null after import.",
 		PlanModifiers: []planmodifier.Bool{keepAdopted{}},
 	}
 }
