@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
@@ -26,8 +28,41 @@ import (
 //     interrupted run followed by a rerun is, and an assignment made by hand
 //     long before the resource was written is not.
 //
-// An adoption is never silent: it is reported as a warning naming the object
-// and saying how to undo it.
+// An adoption is never silent, and never only an apply's: the plan of a
+// create says adopted = true and warns "Will adopt", naming the object and
+// how to undo it, and the apply adopts nothing the plan did not show
+// (sincePlan).
+
+// adoptedAttribute is the `adopted` attribute of the user and group
+// assignments. A create's plan sets it (planExisting); keepAdopted keeps it
+// on update.
+func adoptedAttribute(what, unknownWhen string) schema.BoolAttribute {
+	return schema.BoolAttribute{
+		Computed: true,
+		MarkdownDescription: "Whether the apply took into state " + what + " that already existed in Okta, as an " +
+			"interrupted apply leaves it (see the interrupted-runs guide), instead of making it. Known in the plan of a " +
+			"create: `false` when the apply makes the assignment, `true` when it adopts one that the plan announces with " +
+			"a \"Will adopt\" warning; unknown only where the plan cannot look (" + unknownWhen + "). A saved plan " +
+			"is applied only as it was planned: if the assignment was made in Okta after a plan that said `false`, or " +
+			"removed after one that said `true`, the apply stops before any change (Terraform reports \"Provider " +
+			"produced inconsistent final plan\" for `adopted`); plan again. Kept as it is on update; null after import.",
+		PlanModifiers: []planmodifier.Bool{keepAdopted{}},
+	}
+}
+
+// keepAdopted plans an update's adopted as state has it, null after an
+// import included: only a create decides it.
+type keepAdopted struct{}
+
+func (keepAdopted) Description(context.Context) string { return "Keeps the value in state on update." }
+
+func (m keepAdopted) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (keepAdopted) PlanModifyBool(_ context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
+	if !req.State.Raw.IsNull() {
+		resp.PlanValue = req.StateValue
+	}
+}
 
 // adoptWindow is how recently an identical object must have been created or
 // changed in Okta to be taken as left behind by an interrupted apply.
@@ -157,65 +192,107 @@ func (c existingCheck[T]) key() declarationKey { return declarationKey{c.kind, c
 
 // planExisting announces in the plan what Create will find: an adoption (a
 // warning) or a refusal (an error with the import command). It returns the
-// object found, or nil.
-func planExisting[T any](ctx context.Context, d *providerData, c existingCheck[T], diags *diag.Diagnostics) *T {
+// plan's adopted: whether the apply takes an existing object into state.
+func planExisting[T any](ctx context.Context, d *providerData, c existingCheck[T], diags *diag.Diagnostics) types.Bool {
 	found, err := c.find(ctx)
 	if err != nil {
 		diags.AddError(describeAPIError("Could not check for an existing "+c.what, err))
-		return nil
+		return types.BoolUnknown()
 	}
 	d.found.Store(c.key(), plannedExisting[T]{found})
 	if found == nil {
-		return nil
+		return types.BoolValue(false)
 	}
 	a := c.decide(found)
 	if a.refusal != "" {
 		diags.AddError(c.refusedSummary(), c.refusedDetail(a.refusal))
-		return found
+		return types.BoolUnknown()
 	}
 	diags.AddWarning("Will adopt an existing "+c.what,
 		fmt.Sprintf("The %s already exists in Okta, exactly as configured (%s), made or changed at %s (%s ago). That is "+
 			"what an apply interrupted after Okta made it, but before Terraform saved it in state, leaves behind, so apply "+
-			"will take it into state without changing anything in Okta.\n\nIf someone else made it, it becomes managed by "+
-			"this configuration all the same: %s\n\nA plan with -target sees only the targeted resources: if another "+
-			"resource in this configuration declares the same object, this is a second declaration of it. Do not "+
-			"apply; remove one of the two.", c.what, a.matches, a.changed.UTC().Format(time.RFC3339),
-			roundAge(time.Since(a.changed)), c.undo))
-	return found
+			"will take it into state without changing anything in Okta (adopted = true).\n\nIf someone else made it, it "+
+			"becomes managed by this configuration all the same: %s\n\nA plan with -target sees only the targeted "+
+			"resources: if another resource in this configuration declares the same object, this is a second declaration "+
+			"of it. Do not apply; remove one of the two.\n\nIf this appears while applying a saved plan that showed "+
+			"adopted = false, the %s was made in Okta after that plan, and Terraform stops the apply before any change "+
+			"(\"Provider produced inconsistent final plan\" for adopted): run terraform plan again, which shows this "+
+			"adoption.", c.what, a.matches, a.changed.UTC().Format(time.RFC3339), roundAge(time.Since(a.changed)), c.undo, c.what))
+	return types.BoolValue(true)
 }
 
 // createOrAdopt is Create's one path for an object that Okta may hold
 // already: it uses what this walk's plan found (or looks, when the plan could
 // not), adopts it under the rules above, refuses it with the import command,
-// or creates it.
-func createOrAdopt[T any](ctx context.Context, d *providerData, c existingCheck[T], create func(context.Context) (*T, error), diags *diag.Diagnostics) *T {
+// or creates it. planned is the plan's adopted, and a known one is obeyed
+// (sincePlan); adopted reports what was done.
+func createOrAdopt[T any](ctx context.Context, d *providerData, c existingCheck[T], planned types.Bool,
+	create func(context.Context) (*T, error), diags *diag.Diagnostics) (obj *T, adopted bool) {
 	var found *T
 	if p, ok := d.found.LoadAndDelete(c.key()); ok {
-		if planned, ok := p.(plannedExisting[T]); ok {
-			found = planned.found
+		if cached, ok := p.(plannedExisting[T]); ok {
+			found = cached.found
 		}
 	} else {
 		var err error
 		if found, err = c.find(ctx); err != nil {
 			diags.AddError(describeAPIError("Could not check for an existing "+c.what, err))
-			return nil
+			return nil, false
 		}
+	}
+	if summary, detail := c.sincePlan(planned, found); summary != "" {
+		diags.AddError(summary, detail)
+		return nil, false
 	}
 	if found != nil {
 		a := c.decide(found)
 		if a.refusal != "" {
 			diags.AddError(c.refusedSummary(), c.refusedDetail(a.refusal))
-			return nil
+			return nil, false
 		}
 		addAdoptedWarning(diags, c.what, a.matches, a.changed, c.undo)
-		return found
+		return found, true
 	}
 	created, err := create(ctx)
 	if err != nil {
 		diags.AddError(describeAPIError(c.failed, err))
-		return nil
+		return nil, false
 	}
-	return created
+	return created, false
+}
+
+// sincePlan refuses what the plan did not show: an object that appeared
+// after a plan that said adopted = false (adopting it would take over access
+// nobody reviewed), or one gone after a plan that said true (making it would
+// grant again access someone just removed, where the plan showed no change in
+// Okta). Terraform's own check of the apply-time plan against a saved one
+// stops both first; this holds when Create looks for itself. It returns ""
+// when the apply may go on.
+func (c existingCheck[T]) sincePlan(planned types.Bool, found *T) (summary, detail string) {
+	switch {
+	case planned.IsNull() || planned.IsUnknown():
+	case !planned.ValueBool() && found != nil:
+		when := ""
+		if changed, ok := c.changedAt(found); ok {
+			when = fmt.Sprintf(" (made or changed at %s)", changed.UTC().Format(time.RFC3339))
+		}
+		return "Assigned in Okta after the plan", fmt.Sprintf("The plan showed that the apply makes the %s (adopted = "+
+			"false), but %s now%s: someone or something outside this run made it after the plan. Applying the plan "+
+			"would take over an assignment the plan did not show, so nothing was changed. Run terraform plan again, "+
+			"which announces the adoption (or refuses it), or import it:\n\n  terraform import %s.<name> %s",
+			c.what, c.exists, when, c.resource, c.id)
+	case planned.ValueBool() && found == nil:
+		return "Removed from Okta after the plan", fmt.Sprintf("The plan showed that the apply adopts the existing %s "+
+			"without changing anything in Okta (adopted = true), but Okta no longer has it: someone or something outside "+
+			"this run removed it after the plan. Making it again would grant access the plan did not show as a change, "+
+			"so nothing was changed. Run terraform plan again, which shows the assignment it makes.", c.what)
+	}
+	return "", ""
+}
+
+func (c existingCheck[T]) changedAt(found *T) (time.Time, bool) {
+	a := c.decide(found)
+	return a.changed, !a.changed.IsZero()
 }
 
 func (c existingCheck[T]) refusedSummary() string { return c.summary }

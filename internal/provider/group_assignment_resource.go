@@ -40,6 +40,7 @@ type groupAssignmentModel struct {
 	Priority  types.Int64  `tfsdk:"priority"`
 	OrgRole   types.String `tfsdk:"org_role"`
 	GroupName types.String `tfsdk:"group_name"`
+	Adopted   types.Bool   `tfsdk:"adopted"`
 }
 
 func (r *groupAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -87,6 +88,8 @@ func (r *groupAssignmentResource) Schema(_ context.Context, _ resource.SchemaReq
 				MarkdownDescription: "The group's name in Okta.",
 				PlanModifiers:       keepState,
 			},
+			"adopted": adoptedAttribute("an assignment of the group",
+				"a replacement of this instance's own assignment, or a `group_id` known only at apply"),
 		},
 	}
 }
@@ -186,7 +189,7 @@ func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.M
 			"Statsig app and assigns it again: Okta deactivates in Statsig the members who have no other assignment, "+
 			"which wipes their Statsig roles, and then creates or reactivates them.", group.Profile.Name, groupID))
 	} else {
-		planExisting(ctx, r.data, r.existingCheck(plan), &resp.Diagnostics)
+		plan.Adopted = planExisting(ctx, r.data, r.existingCheck(plan), &resp.Diagnostics)
 	}
 	plan.ID = plan.GroupID
 	plan.GroupName = types.StringValue(group.Profile.Name)
@@ -227,13 +230,14 @@ func (r *groupAssignmentResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	assignment := createOrAdopt(ctx, r.data, r.existingCheck(plan), func(ctx context.Context) (*okta.ApplicationGroupAssignment, error) {
+	assignment, adopted := createOrAdopt(ctx, r.data, r.existingCheck(plan), plan.Adopted, func(ctx context.Context) (*okta.ApplicationGroupAssignment, error) {
 		return r.data.okta.AssignGroupToApp(ctx, r.data.appID, plan.GroupID.ValueString(), plan.assignRequest())
 	}, &resp.Diagnostics)
 	if assignment == nil {
 		return
 	}
 	r.data.declared.created(declaredGroup, assignment.ID)
+	plan.Adopted = types.BoolValue(adopted)
 	resp.Diagnostics.Append(r.setState(ctx, &plan, assignment, &resp.State)...)
 	resp.Diagnostics.Append(setAppObjectIdentity(ctx, resp.Identity, r.data.appID, "group_id", assignment.ID)...)
 }

@@ -54,11 +54,13 @@ resource "statsigokta_group_assignment" "eng" {
 				Config: config(1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("group_name"), knownvalue.StringExact("Engineering")),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("adopted"), knownvalue.Bool(false)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(eng)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("priority"), knownvalue.Int64Exact(1)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("group_name"), knownvalue.StringExact("Engineering")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("adopted"), knownvalue.Bool(false)),
 				},
 				Check: membersActive,
 			},
@@ -72,6 +74,7 @@ resource "statsigokta_group_assignment" "eng" {
 				Config: config(2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("adopted"), knownvalue.Bool(false)), // kept on update
 				}},
 				Check: func(*terraform.State) error {
 					if ag, _ := sb.AppGroup(eng); ag.Priority != 2 {
@@ -84,9 +87,11 @@ resource "statsigokta_group_assignment" "eng" {
 				},
 			},
 			{
-				ResourceName:      addr,
-				ImportState:       true,
-				ImportStateVerify: true,
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"adopted"},
+				ImportStateCheck:        adoptedNullAfterImport,
 			},
 		},
 	})

@@ -123,25 +123,62 @@ func TestAccReview_targetAdoptsAnotherDeclaration(t *testing.T) {
 	}
 }
 
-// The admin saves a reviewed plan (plan -out, the usual CI pattern) that
-// creates alice's assignment; before it is applied, a colleague assigns
-// alice in the Okta console. Invariant 1: an adoption is announced in the
-// plan, never only as an apply warning; the reviewed plan showed a create
-// and no adoption, so the apply must not take a console-made assignment
-// into state (it may refuse and ask for a new plan).
-func TestAccReview_savedPlanAdoptsAtApplyOnly(t *testing.T) {
-	cli := newCLIRun(t)
-	sb := newTestSandbox(t, sandbox.Options{})
-	alice := userID(t, sb, "alice@example.com")
-	cli.writeConfig(providerConfig(sb) + "resource \"statsigokta_user_assignment\" \"alice\" {\n  login = \"alice@example.com\"\n}\n")
-	planOut := cli.mustRun("plan", "-input=false", "-out=reviewed.tfplan")
-	if strings.Contains(planOut, "adopt") {
-		t.Fatalf("the reviewed plan already mentions an adoption:\n%s", planOut)
-	}
-	sb.AssignUserOutOfBand(alice, "USER")
-	out, code := cli.run("apply", "-input=false", "reviewed.tfplan")
-	if code == 0 && strings.Contains(out, "Adopted an existing assignment") {
-		t.Errorf("invariant 1: the reviewed plan showed a plain create, and the apply adopted the console-made "+
-			"assignment with only an apply-time warning:\n%s", out)
+// The saved-plan case that statsigokta_user_assignment and _group_assignment
+// close with adopted (TestAccSafety_savedPlanDoesNotAdopt), for the set and
+// for a link: the admin saves a plan that assigns alice (creating the set,
+// or adding her to it) or links Engineering, and before it is applied a
+// colleague makes the same assignment or link in the Okta console.
+// Invariant 1: an adoption is announced in the plan, never only at apply;
+// the reviewed plan showed an assignment (or a link) to make, so the apply
+// must not take the console-made one into state (it may refuse and ask for
+// a new plan).
+func TestAccReview_savedPlanSetAndLinkAdoptAtApplyOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		fixture      func() *sandbox.Fixture
+		before, plan func(sb *sandbox.Sandbox) string // configurations applied first (if any) and planned
+		console      func(sb *sandbox.Sandbox)
+	}{
+		{name: "a set created over a console assignment made after the plan",
+			fixture: testFixture,
+			plan: func(sb *sandbox.Sandbox) string {
+				return setConfig(sb, "", map[string]string{"alice@example.com": "", "bob@example.com": ""})
+			},
+			console: func(sb *sandbox.Sandbox) { sb.AssignUserOutOfBand(userID(t, sb, "alice@example.com"), "USER") }},
+		{name: "a user added to the set and assigned in the console after the plan",
+			fixture: testFixture,
+			before:  func(sb *sandbox.Sandbox) string { return setConfig(sb, "", map[string]string{"bob@example.com": ""}) },
+			plan: func(sb *sandbox.Sandbox) string {
+				return setConfig(sb, "", map[string]string{"alice@example.com": "", "bob@example.com": ""})
+			},
+			console: func(sb *sandbox.Sandbox) { sb.AssignUserOutOfBand(userID(t, sb, "alice@example.com"), "USER") }},
+		{name: "a link made in the console after the plan",
+			fixture: pushFixture,
+			plan: func(sb *sandbox.Sandbox) string {
+				return providerConfig(sb) + fmt.Sprintf("resource \"statsigokta_group_push\" \"eng\" {\n  source_group_id = %q\n"+
+					"  project = \"Checkout\"\n  role = \"Member\"\n}\n", groupID(t, sb, "Engineering"))
+			},
+			console: func(sb *sandbox.Sandbox) {
+				sb.CreatePushMappingOutOfBand(groupID(t, sb, "Engineering"), groupID(t, sb, "Statsig-Checkout-Member"), "ACTIVE")
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cli := newCLIRun(t)
+			sb := newTestSandbox(t, sandbox.Options{Fixture: tc.fixture()})
+			if tc.before != nil {
+				cli.writeConfig(tc.before(sb))
+				cli.mustRun("apply", "-auto-approve", "-input=false")
+			}
+			cli.writeConfig(tc.plan(sb))
+			if out := cli.mustRun("plan", "-input=false", "-out=reviewed.tfplan"); strings.Contains(out, "adopt") {
+				t.Fatalf("the reviewed plan already mentions an adoption:\n%s", out)
+			}
+			tc.console(sb)
+			out, code := cli.run("apply", "-input=false", "reviewed.tfplan")
+			if code == 0 {
+				t.Errorf("invariant 1: the reviewed plan showed an assignment or link to make, and the apply took the "+
+					"console-made one into state (exit 0, at most an apply-time warning):\n%s", out)
+			}
+		})
 	}
 }

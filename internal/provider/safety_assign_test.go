@@ -377,6 +377,9 @@ func TestAccSafety_assignAnnouncedInPlan(t *testing.T) {
 		if n := cli.stateResources(); n != 1 {
 			t.Fatalf("state holds %d resources after the adoption, want 1", n)
 		}
+		if got := cli.stateAttr(t, "statsigokta_user_assignment.alice", "adopted"); got != "true" {
+			t.Errorf("adopted in state is %s after the announced adoption, want true", got)
+		}
 	})
 	t.Run("org_role on a user who has Statsig through a group only", func(t *testing.T) {
 		cli := newCLIRun(t)

@@ -99,7 +99,7 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 				return
 			}
 		}
-		r.planCreate(ctx, userID, plan, own, &resp.Diagnostics)
+		r.planCreate(ctx, userID, &plan, own, &resp.Diagnostics)
 	default:
 		plan.keepWhatCannotChange(state)
 		warnStillProvisioning(state, &resp.Diagnostics)
@@ -249,18 +249,19 @@ func (r *userAssignmentResource) declare(state userAssignmentModel, replacing bo
 	return !diags.HasError()
 }
 
-// planCreate announces what Create will find in Okta for this user, and
-// refuses a wait that cannot end. The assignment of an instance replaced in
-// place (own) is its own, which the apply removes first: no adoption or
-// refusal, but a warning.
-func (r *userAssignmentResource) planCreate(ctx context.Context, userID string, plan userAssignmentModel, own replacement, diags *diag.Diagnostics) {
+// planCreate announces what Create will find in Okta for this user (and
+// plans adopted), and refuses a wait that cannot end. The assignment of an
+// instance replaced in place (own) is its own, which the apply removes first:
+// no adoption or refusal, but a warning, and adopted stays unknown (with
+// create_before_destroy the create keeps it).
+func (r *userAssignmentResource) planCreate(ctx context.Context, userID string, plan *userAssignmentModel, own replacement, diags *diag.Diagnostics) {
 	groupOnly := false
 	if own != notReplacing {
 		addReplaceWarning(diags, "Replacing this assignment unassigns user "+userID+" from the Statsig app and assigns "+
 			"them again: Okta deactivates the user in Statsig, which wipes their Statsig roles, and then creates or "+
 			"reactivates them with the org_role set here.")
 	} else {
-		planExisting(ctx, r.data, r.existingCheck(userID, plan.OrgRole, &groupOnly), diags)
+		plan.Adopted = planExisting(ctx, r.data, r.existingCheck(userID, plan.OrgRole, &groupOnly), diags)
 	}
 	if groupOnly {
 		role := ""
@@ -471,6 +472,7 @@ func (m *userAssignmentModel) markComputedUnknown() {
 	m.Scope = types.StringUnknown()
 	m.UserName = types.StringUnknown()
 	m.StatsigActive = types.BoolUnknown()
+	m.Adopted = types.BoolUnknown()
 }
 
 // demotesOwner reports whether a planned org_role takes the organisation

@@ -55,6 +55,7 @@ type userAssignmentModel struct {
 	Scope               types.String   `tfsdk:"scope"`
 	UserName            types.String   `tfsdk:"user_name"`
 	StatsigActive       types.Bool     `tfsdk:"statsig_active"`
+	Adopted             types.Bool     `tfsdk:"adopted"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -136,6 +137,7 @@ func (r *userAssignmentResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "Whether Statsig shows the user active, read through SCIM. Null unless " +
 					"`statsig_scim_token` is configured.",
 			},
+			"adopted":  adoptedAttribute("a direct assignment of the user", "a replacement of this instance's own assignment"),
 			"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true})),
 		},
 	}
@@ -187,7 +189,7 @@ func (r *userAssignmentResource) Create(ctx context.Context, req resource.Create
 		}
 		userID = user.ID
 	}
-	appUser := createOrAdopt(waitCtx, r.data, r.existingCheck(userID, plan.OrgRole, nil), func(ctx context.Context) (*okta.AppUser, error) {
+	appUser, adopted := createOrAdopt(waitCtx, r.data, r.existingCheck(userID, plan.OrgRole, nil), plan.Adopted, func(ctx context.Context) (*okta.AppUser, error) {
 		request := okta.AppUserAssignRequest{ID: userID, Scope: "USER"}
 		if known(plan.OrgRole) {
 			request.Profile = map[string]any{orgRoleProfileAttribute: plan.OrgRole.ValueString()}
@@ -198,6 +200,7 @@ func (r *userAssignmentResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	r.data.declared.created(declaredUser, userID)
+	plan.Adopted = types.BoolValue(adopted)
 
 	// From here on the assignment exists in Okta, and is saved in state
 	// whatever the wait finds, untainted: neither a wait that runs out nor

@@ -86,6 +86,8 @@ resource "statsigokta_user_assignment" "alice" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(aliceAddr, plancheck.ResourceActionCreate),
 					plancheck.ExpectKnownValue(aliceAddr, tfjsonpath.New("id"), knownvalue.StringExact(alice)),
+					// Known at plan: the apply makes the assignment, it adopts none.
+					plancheck.ExpectKnownValue(aliceAddr, tfjsonpath.New("adopted"), knownvalue.Bool(false)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(aliceAddr, tfjsonpath.New("id"), knownvalue.StringExact(alice)),
@@ -96,6 +98,7 @@ resource "statsigokta_user_assignment" "alice" {
 					statecheck.ExpectKnownValue(aliceAddr, tfjsonpath.New("user_name"), knownvalue.StringExact("alice@example.com")),
 					statecheck.ExpectKnownValue(aliceAddr, tfjsonpath.New("statsig_active"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(aliceAddr, tfjsonpath.New("external_id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(aliceAddr, tfjsonpath.New("adopted"), knownvalue.Bool(false)),
 				},
 				Check: checkProvisioned(sb, "alice@example.com", "Member"),
 			},
@@ -103,14 +106,15 @@ resource "statsigokta_user_assignment" "alice" {
 				ResourceName:            aliceAddr,
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts"},
+				ImportStateVerifyIgnore: []string{"timeouts", "adopted"},
+				ImportStateCheck:        adoptedNullAfterImport,
 			},
 			{
 				ResourceName:            aliceAddr,
 				ImportState:             true,
 				ImportStateId:           "alice@example.com",
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts"},
+				ImportStateVerifyIgnore: []string{"timeouts", "adopted"},
 			},
 			{
 				Config: config("Admin"),
@@ -119,6 +123,7 @@ resource "statsigokta_user_assignment" "alice" {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(aliceAddr, tfjsonpath.New("org_role"), knownvalue.StringExact("Admin")),
+					statecheck.ExpectKnownValue(aliceAddr, tfjsonpath.New("adopted"), knownvalue.Bool(false)), // kept on update
 				},
 				Check: checkProvisioned(sb, "alice@example.com", "Admin"),
 			},
