@@ -44,12 +44,12 @@ func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error)
 }
 
 // quietFrameworkTrace turns off terraform-plugin-framework's own log lines
-// unless Terraform's logging is on. The framework logs a trace line for each
-// value inside a dynamic attribute in each of its passes over a request, and
-// the provider formats and sends every line, which Terraform then drops when
-// TF_LOG is unset: at 2,000 users of statsigokta_user_assignments that was
-// four fifths of the provider's CPU time (5.3 s of 6.5 s). The framework
-// reads TF_LOG_SDK_FRAMEWORK for every request; a level set by the user wins.
+// unless Terraform's logging is on. The framework logs trace lines per value
+// in its passes over a request, and the provider formats and sends every
+// line, which Terraform then drops when TF_LOG is unset: a plan of a
+// statsigokta_user_assignments of 5,000 users took 32 s with them and 13 s
+// without. The framework reads TF_LOG_SDK_FRAMEWORK for every request; a
+// level set by the user wins.
 func quietFrameworkTrace() {
 	for _, v := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK"} {
 		if os.Getenv(v) != "" {
