@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -43,6 +44,7 @@ func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error)
 
 func newProtocol6Server(version string, shared *sharedDeclarations) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
+		quietFrameworkTrace()
 		p := newProvider(version)
 		p.shared = shared
 		server, err := providerserver.NewProtocol6WithError(p)()
@@ -51,6 +53,23 @@ func newProtocol6Server(version string, shared *sharedDeclarations) func() (tfpr
 		}
 		return observeState{releaseContexts{server}, p}, nil
 	}
+}
+
+// quietFrameworkTrace turns off terraform-plugin-framework's own log lines
+// unless Terraform's logging is on. The framework logs trace lines per value
+// in its passes over a request, and the provider formats and sends every
+// line, which Terraform then drops when TF_LOG is unset: a plan of a
+// statsigokta_user_assignments of 2,000 users took 3.7-4.1 s with them and
+// 3.1-3.3 s without (and 12.8 s against 4.8 s with users as a dynamic
+// attribute, which it traces value by value). The framework reads
+// TF_LOG_SDK_FRAMEWORK for every request; a level set by the user wins.
+func quietFrameworkTrace() {
+	for _, v := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK"} {
+		if os.Getenv(v) != "" {
+			return
+		}
+	}
+	_ = os.Setenv("TF_LOG_SDK_FRAMEWORK", "off")
 }
 
 // releaseContexts works around a leak in terraform-plugin-framework (1.19,

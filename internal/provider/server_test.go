@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"os"
 	"runtime"
 	"testing"
 
@@ -52,5 +53,30 @@ func TestServerReleasesRequestContexts(t *testing.T) {
 	// StopProvider still cancels what is running.
 	if _, err := ours.StopProvider(context.Background(), &tfprotov6.StopProviderRequest{}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The framework's trace lines are off unless the user turned Terraform's or
+// the SDK's logging on; a level the user set is kept.
+func TestQuietFrameworkTrace(t *testing.T) {
+	vars := []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK"}
+	for _, set := range append([]string{""}, vars...) {
+		for _, v := range vars {
+			t.Setenv(v, "")
+		}
+		if set != "" {
+			t.Setenv(set, "trace")
+		}
+		quietFrameworkTrace()
+		want := "off"
+		if set != "" {
+			want = ""
+			if set == "TF_LOG_SDK_FRAMEWORK" {
+				want = "trace"
+			}
+		}
+		if got := os.Getenv("TF_LOG_SDK_FRAMEWORK"); got != want {
+			t.Errorf("with %s set: TF_LOG_SDK_FRAMEWORK = %q, want %q", orNone(set), got, want)
+		}
 	}
 }

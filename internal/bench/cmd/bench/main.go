@@ -197,7 +197,7 @@ func run(o options) error {
 	}
 	printSetReport(os.Stdout, rows, sets)
 	printLifecycle(os.Stdout, o, lifecycle)
-	if (len(rows) > 0 && !targetsMet(rows)) || !lifecycleTargetsMet(lifecycle) {
+	if (len(rows) > 0 && !targetsMet(rows)) || !setTargetsMet(rows, sets) || !lifecycleTargetsMet(lifecycle) {
 		return errors.New("targets not met")
 	}
 	return nil

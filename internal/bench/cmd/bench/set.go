@@ -133,12 +133,59 @@ func printSetReport(w io.Writer, rows []row, sets []setRow) {
 			fmt.Sprintf("%.1f MB", float64(s.peakRSS)/1024), fmt.Sprintf("%.1f MB", float64(s.stateBytes)/1e6)})
 	}
 	printTable(w, table)
-	for _, r := range rows {
-		if r.mode == "shared" && r.n == 1000 {
-			for _, s := range sets {
-				fmt.Fprintf(w, "set of %d: %s, 1,000 single resources: %s (target: the set faster)\n", s.n, fmtDuration(s.wall), fmtDuration(r.wall))
-			}
+	fmt.Fprintln(w, "\nTargets of the set (the floor excludes the app check)")
+	for _, t := range setTargets(rows, sets) {
+		mark := "ok  "
+		if !t.ok {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(w, "  %s %s\n", mark, t.text)
+	}
+}
+
+// Targets of the set (issue 14).
+const (
+	setTargetRatio = 1.1
+	setTargetSize  = 50000 // a set this large must plan faster than targetSizeBase single resources
+)
+
+// setTargets checks each measured set against the call, 429 and memory
+// targets, and a set of setTargetSize or more against the plan of
+// targetSizeBase single resources of the same run (-sizes), which must be
+// measured for the comparison.
+func setTargets(rows []row, sets []setRow) []target {
+	var single *row
+	for i := range rows {
+		if rows[i].mode == "shared" && rows[i].n == targetSizeBase {
+			single = &rows[i]
 		}
 	}
-	fmt.Fprintln(w, "targets: calls/floor <= 1.1 (the floor excludes the app check), 429s 0, provider peak < 200 MB")
+	var out []target
+	for _, s := range sets {
+		ratio := float64(s.oktaCalls()) / float64(s.floor)
+		out = append(out,
+			target{fmt.Sprintf("set of %d: Okta calls %d <= %.1f x floor %d (%.2fx)", s.n, s.oktaCalls(), setTargetRatio, s.floor, ratio), ratio <= setTargetRatio},
+			target{fmt.Sprintf("set of %d: 429s %d (want 0)", s.n, s.throttled), s.throttled == 0},
+			target{fmt.Sprintf("set of %d: provider peak memory %.1f MB < %d MB", s.n, float64(s.peakRSS)/1024, targetMemMB),
+				s.peakRSS > 0 && s.peakRSS < targetMemMB*1024})
+		switch {
+		case s.n < setTargetSize:
+		case single == nil:
+			out = append(out, target{fmt.Sprintf("set of %d: the plan of %d single resources is not measured (add %d to -sizes)",
+				s.n, targetSizeBase, targetSizeBase), false})
+		default:
+			out = append(out, target{fmt.Sprintf("set of %d: plan %s < %d single resources %s", s.n, fmtDuration(s.wall),
+				targetSizeBase, fmtDuration(single.wall)), s.wall < single.wall})
+		}
+	}
+	return out
+}
+
+func setTargetsMet(rows []row, sets []setRow) bool {
+	for _, t := range setTargets(rows, sets) {
+		if !t.ok {
+			return false
+		}
+	}
+	return true
 }
