@@ -291,3 +291,43 @@ func unknownRoles(planned, configured map[string]setUser) {
 		planned[key] = u
 	}
 }
+
+// planStillHolds reports whether Okta is as the plan found it for the users
+// in the map: those in planned_assignments not directly assigned yet, the
+// others directly assigned. Otherwise someone assigned or removed one of them
+// after the plan (a saved plan applied later, say), and applying it would
+// take over or grant an assignment the plan did not show: it refuses before
+// any write. An unknown list (a replacement, or users known only now) has
+// nothing to hold to.
+func planStillHolds(ctx context.Context, plan *userAssignmentsModel, planned map[string]setUser, idx *appUserIndex, diags *diag.Diagnostics) bool {
+	if plan.PlannedAssignments.IsUnknown() || plan.PlannedAssignments.IsNull() {
+		return true
+	}
+	var keys []string
+	if diags.Append(plan.PlannedAssignments.ElementsAs(ctx, &keys, false)...); diags.HasError() {
+		return false
+	}
+	assign := sliceSet(keys)
+	var changed []string
+	for _, key := range sortedKeys(planned) {
+		_, direct := idx.direct[planned[key].UserID.ValueString()]
+		switch {
+		case assign[key] && direct:
+			changed = append(changed, fmt.Sprintf("%q was assigned directly", key))
+		case !assign[key] && !direct:
+			changed = append(changed, fmt.Sprintf("%q no longer has a direct assignment", key))
+		}
+	}
+	if len(changed) == 0 {
+		return true
+	}
+	if len(changed) > listCap {
+		changed = append(changed[:listCap], fmt.Sprintf("and %d more", len(changed)-listCap))
+	}
+	diags.AddAttributeError(path.Root("planned_assignments"), "Okta changed after the plan",
+		"Since the plan was made, in Okta: "+strings.Join(changed, "; ")+". The plan listed in planned_assignments "+
+			"the users this apply assigns and kept the others as Okta had them, so applying it now would take over or "+
+			"grant an assignment the plan did not show. Nothing was changed. Run terraform plan again (with refresh) "+
+			"and review what it shows.")
+	return false
+}

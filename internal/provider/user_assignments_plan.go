@@ -415,6 +415,7 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		// known need one, Terraform stops the apply before any write ("provider
 		// produced inconsistent final plan"), and the next plan shows it.
 		plan.PlannedUnassignments = stringList(ctx, nil, &resp.Diagnostics)
+		plan.PlannedAssignments = types.ListUnknown(types.StringType)
 		if state != nil {
 			plan.GroupOnlyUsers, plan.GroupOnlyCount = state.GroupOnlyUsers, state.GroupOnlyCount
 		} else if how := r.replacedBy(ctx, req.Private); how != "" {
@@ -535,6 +536,13 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		// Nothing to unassign: keep what the last apply recorded (a refresh
 		// empties it), so that a plan without refresh is not a change.
 		plan.PlannedUnassignments = state.PlannedUnassignments
+	}
+	plan.PlannedAssignments = stringList(ctx, changes.assign, &resp.Diagnostics)
+	switch {
+	case replacing != "":
+		plan.PlannedAssignments = types.ListUnknown(types.StringType) // the order decides, as for unassignments
+	case len(changes.assign) == 0 && state != nil && !state.PlannedAssignments.IsNull():
+		plan.PlannedAssignments = state.PlannedAssignments // as planned_unassignments
 	}
 	// Values read from Okta at plan time must not be planned as known unless
 	// they come from state: Terraform plans again during apply, and a known

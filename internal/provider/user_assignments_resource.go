@@ -50,6 +50,7 @@ type userAssignmentsModel struct {
 	MaxUnassignments     types.Int64    `tfsdk:"max_unassignments"`
 	WaitForProvisioning  types.Bool     `tfsdk:"wait_for_provisioning"`
 	PlannedUnassignments types.List     `tfsdk:"planned_unassignments"`
+	PlannedAssignments   types.List     `tfsdk:"planned_assignments"`
 	GroupOnlyUsers       types.List     `tfsdk:"group_only_users"`
 	GroupOnlyCount       types.Int64    `tfsdk:"group_only_count"`
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
@@ -119,6 +120,15 @@ func (r *userAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaR
 				ElementType: types.StringType,
 				MarkdownDescription: "In a plan: the users (by login, or the key they had) that the apply unassigns. " +
 					"Empty after every refresh.",
+			},
+			"planned_assignments": schema.ListAttribute{
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "In a plan: the users (by key) that the apply assigns directly; the other users in " +
+					"`users` are directly assigned in Okta already and are kept without a write. The apply holds Okta " +
+					"to it: if a listed user was assigned, or another user's assignment removed, after the plan (say " +
+					"in the Okta console, before a saved plan is applied), it refuses before any write and asks for a " +
+					"new plan. Unknown in the create plan of a replacement, whose order decides. Empty after every refresh.",
 			},
 			"group_only_users": schema.ListAttribute{
 				Computed:            true,
@@ -228,7 +238,10 @@ func (r *userAssignmentsResource) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	prior := state.usersMap(ctx, &resp.Diagnostics)
-	r.applySet(ctx, &plan, prior, plan.Timeouts.Update, &resp.Diagnostics)
+	if !r.applySet(ctx, &plan, prior, plan.Timeouts.Update, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // nothing written
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -263,6 +276,7 @@ func (r *userAssignmentsResource) Read(ctx context.Context, req resource.ReadReq
 	state.ID = types.StringValue(r.data.appID)
 	state.setUsers(ctx, current, &resp.Diagnostics)
 	state.PlannedUnassignments = stringList(ctx, nil, &resp.Diagnostics)
+	state.PlannedAssignments = stringList(ctx, nil, &resp.Diagnostics)
 	state.setGroupOnly(ctx, idx.groupOnlyLogins(nil), &resp.Diagnostics)
 	if state.MaxUnassignments.IsNull() {
 		state.MaxUnassignments = types.Int64Value(defaultMaxUnassignments) // after import
@@ -320,16 +334,17 @@ func (r *userAssignmentsResource) ImportState(ctx context.Context, req resource.
 }
 
 // applySet makes Okta hold the planned users. It acts only on what the plan
-// showed (planned_unassignments names every removal), skips writes that a
-// fresh listing shows are not needed, and leaves in plan.Users exactly what
-// holds in Okta afterwards as far as the writes tell. On a create that wrote
-// nothing and failed it sets plan.Users null: no state, so nothing tainted.
+// showed (planned_unassignments names every removal, planned_assignments
+// every new assignment, and Okta must still be as the plan found it), and
+// leaves in plan.Users exactly what holds in Okta afterwards as far as the
+// writes tell. It reports false when it wrote nothing because it could not
+// start; on a create it then sets plan.Users null: no state, nothing tainted.
 func (r *userAssignmentsResource) applySet(ctx context.Context, plan *userAssignmentsModel, prior map[string]setUser,
-	timeoutOf func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics) {
+	timeoutOf func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics) bool {
 	creating := prior == nil
 	timeout, d := timeoutOf(ctx, defaultProvisioningTimeout)
 	if diags.Append(d...); diags.HasError() {
-		return
+		return false
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -349,9 +364,15 @@ func (r *userAssignmentsResource) applySet(ctx context.Context, plan *userAssign
 		if creating {
 			plan.Users = types.MapNull(setUserType)
 		}
-		return
+		return false
 	}
 	idx := indexAppUsers(appUsers)
+	if !planStillHolds(ctx, plan, planned, idx, diags) {
+		if creating {
+			plan.Users = types.MapNull(setUserType)
+		}
+		return false
+	}
 	profiles := make(map[string]map[string]any, len(appUsers))
 	for i := range appUsers {
 		profiles[appUsers[i].ID] = appUsers[i].Profile
@@ -440,11 +461,14 @@ func (r *userAssignmentsResource) applySet(ctx context.Context, plan *userAssign
 		r.waitForSet(ctx, result, assigned, diags)
 	}
 	plan.setUsers(ctx, result, diags)
+	if plan.PlannedAssignments.IsUnknown() {
+		plan.PlannedAssignments = stringList(ctx, assigned, diags) // a replacement: whom it did assign
+	}
 	if plan.GroupOnlyUsers.IsUnknown() || plan.GroupOnlyCount.IsUnknown() {
 		plan.setGroupOnly(ctx, idx.groupOnlyLogins(userIDs(planned)), diags)
 	}
 	if len(failures) == 0 {
-		return
+		return true
 	}
 	summary := fmt.Sprintf("%d of the planned changes were not applied", len(failures))
 	detail := strings.Join(failures, "\n") + "\n\nThe state records what was applied; the next plan shows only what remains. " +
@@ -460,6 +484,7 @@ func (r *userAssignmentsResource) applySet(ctx context.Context, plan *userAssign
 	default:
 		diags.AddError(summary, detail)
 	}
+	return true
 }
 
 func errorDetail(err error) string {
