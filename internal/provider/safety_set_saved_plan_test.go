@@ -22,13 +22,17 @@ func TestAccSafety_setSavedPlanHolds(t *testing.T) {
 	}{
 		{mistake: "a set created, and alice assigned in the console before the reviewed plan is applied",
 			planned: map[string]string{"alice@example.com": "", "bob@example.com": ""},
-			console: func(t *testing.T, sb *sandbox.Sandbox) { sb.AssignUserOutOfBand(userID(t, sb, "alice@example.com"), "USER") },
-			want:    "planned_assignments"},
+			console: func(t *testing.T, sb *sandbox.Sandbox) {
+				sb.AssignUserOutOfBand(userID(t, sb, "alice@example.com"), "USER")
+			},
+			want: "planned_assignments"},
 		{mistake: "alice added to the set, and assigned in the console before the reviewed plan is applied",
 			before:  map[string]string{"bob@example.com": ""},
 			planned: map[string]string{"alice@example.com": "", "bob@example.com": ""},
-			console: func(t *testing.T, sb *sandbox.Sandbox) { sb.AssignUserOutOfBand(userID(t, sb, "alice@example.com"), "USER") },
-			want:    `"alice@example.com" was assigned directly`},
+			console: func(t *testing.T, sb *sandbox.Sandbox) {
+				sb.AssignUserOutOfBand(userID(t, sb, "alice@example.com"), "USER")
+			},
+			want: `"alice@example.com" was assigned directly`},
 		{mistake: "bob's role changed in the set, and alice unassigned in the console before the reviewed plan is applied",
 			before:  map[string]string{"alice@example.com": "", "bob@example.com": ""},
 			planned: map[string]string{"alice@example.com": "", "bob@example.com": "Admin"},
