@@ -138,7 +138,9 @@ func (r *groupPushResource) mappingCheck(request okta.CreateGroupPushMappingRequ
 			}
 			return nil, err
 		},
-		decide: func(m *okta.GroupPushMapping) adoption { return mappingAdoption(m, request.TargetGroupID, request.Status) },
+		decide: func(m *okta.GroupPushMapping) adoption {
+			return mappingAdoption(m, request.TargetGroupID, request.Status)
+		},
 		undo: "`terraform state rm` stops managing it and leaves Okta as it is, while destroying the resource " +
 			"unlinks the group (the Statsig group and the roles already pushed stay).",
 	}

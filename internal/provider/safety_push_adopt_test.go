@@ -39,22 +39,9 @@ func TestAccSafety_savedPlanDoesNotAdoptLink(t *testing.T) {
 		}
 		mapping := link()
 		mark := applyRefused(t, cli, sb, diagRE("Existing link will be adopted", mapping))
-		out := cli.mustRun("plan", "-input=false", "-out=again.tfplan")
-		if !diagRE("Existing link will be adopted", mapping).MatchString(out) {
-			t.Fatalf("the new plan does not announce the adoption:\n%s", out)
-		}
-		if got := plannedAdopted(t, cli, "again.tfplan", addr); got != "true" {
-			t.Fatalf("the new plan has adopted = %s, want true", got)
-		}
-		cli.mustRun("apply", "-input=false", "again.tfplan")
-		if got := cli.stateAttr(t, addr, "adopted"); got != "true" {
-			t.Errorf("adopted in state is %s after the announced adoption, want true", got)
-		}
+		applyAnnouncedAdoption(t, cli, sb, addr, mark, diagRE("Existing link will be adopted", mapping))
 		if got := cli.stateAttr(t, addr, "id"); got != mapping {
 			t.Errorf("state holds mapping %s, want the console's %s", got, mapping)
-		}
-		if got := oktaWritesSince(sb, mark); len(got) > 0 {
-			t.Errorf("the adoption wrote to Okta: %v", got)
 		}
 	})
 	t.Run("unlinked in the console after a plan that adopts the link", func(t *testing.T) {
