@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,15 +38,28 @@ import (
 // assignments. A create's plan sets it (planExisting); keepAdopted keeps it
 // on update.
 func adoptedAttribute(what, unknownWhen string) schema.BoolAttribute {
+	return adoptedAttributeOf(what, "assignment", "a \"Will adopt\" warning", unknownWhen, "Kept as it is on update")
+}
+
+// adoptedLinkAttribute is statsigokta_group_push's: a move makes a new
+// mapping, so its plan says false (ModifyPlan).
+func adoptedLinkAttribute() schema.BoolAttribute {
+	return adoptedAttributeOf("a link (a group push mapping of the source group to the target)", "link",
+		"an \"Existing link will be adopted\" warning", "a source or target not known until apply, and the first "+
+			"of the two plans Terraform makes of a replacement", "Kept as it is on update, except a move to another "+
+			"Statsig group, which makes a new mapping and plans `false`")
+}
+
+func adoptedAttributeOf(what, noun, warning, unknownWhen, onUpdate string) schema.BoolAttribute {
 	return schema.BoolAttribute{
 		Computed: true,
 		MarkdownDescription: "Whether the apply took into state " + what + " that already existed in Okta, as an " +
 			"interrupted apply leaves it (see the interrupted-runs guide), instead of making it. Known in the plan of a " +
-			"create: `false` when the apply makes the assignment, `true` when it adopts one that the plan announces with " +
-			"a \"Will adopt\" warning; unknown only where the plan cannot look (" + unknownWhen + "). A saved plan " +
-			"is applied only as it was planned: if the assignment was made in Okta after a plan that said `false`, or " +
+			"create: `false` when the apply makes the " + noun + ", `true` when it adopts one that the plan announces with " +
+			warning + "; unknown only where the plan cannot look (" + unknownWhen + "). A saved plan " +
+			"is applied only as it was planned: if the " + noun + " was made in Okta after a plan that said `false`, or " +
 			"removed after one that said `true`, the apply stops before any change (Terraform reports \"Provider " +
-			"produced inconsistent final plan\" for `adopted`); plan again. Kept as it is on update; null after import.",
+			"produced inconsistent final plan\" for `adopted`); plan again. " + onUpdate + "; null after import.",
 		PlanModifiers: []planmodifier.Bool{keepAdopted{}},
 	}
 }
@@ -182,6 +196,7 @@ type existingCheck[T any] struct {
 	find   func(context.Context) (*T, error)
 	decide func(*T) adoption
 	undo   string // how to stop managing it, for the adoption warning
+	link   bool   // a group push mapping, not an assignment (for the words)
 }
 
 // planned is what ModifyPlan found, kept for the Create of the same walk so
@@ -255,11 +270,16 @@ func createOrAdopt[T any](ctx context.Context, d *providerData, c existingCheck[
 	}
 	created, err := create(ctx)
 	if err != nil {
-		diags.AddError(describeAPIError(c.failed, err))
+		if !errors.Is(err, errReported) {
+			diags.AddError(describeAPIError(c.failed, err))
+		}
 		return nil, false
 	}
 	return created, false
 }
+
+// errReported is a create's error that it has reported in diags already.
+var errReported = errors.New("reported")
 
 // sincePlan refuses what the plan did not show: an object that appeared
 // after a plan that said adopted = false (adopting it would take over access
@@ -276,18 +296,29 @@ func (c existingCheck[T]) sincePlan(planned types.Bool, found *T) (summary, deta
 		if changed, ok := c.changedAt(found); ok {
 			when = fmt.Sprintf(" (made or changed at %s)", changed.UTC().Format(time.RFC3339))
 		}
-		return "Assigned in Okta after the plan", fmt.Sprintf("The plan showed that the apply makes the %s (adopted = "+
+		summary, noun := "Assigned in Okta after the plan", "an assignment"
+		if c.link {
+			summary, noun = "Linked in Okta after the plan", "a link"
+		}
+		return summary, fmt.Sprintf("The plan showed that the apply makes the %s (adopted = "+
 			"false), but %s now%s: someone or something outside this run made it after the plan. Applying the plan "+
-			"would take over an assignment the plan did not show, so nothing was changed. Run terraform plan again, "+
+			"would take over %s the plan did not show, so nothing was changed. Run terraform plan again, "+
 			"which announces the adoption (or refuses it), or import it:\n\n  terraform import %s.<name> %s",
-			c.what, c.exists, when, c.resource, c.id)
+			c.what, c.exists, when, noun, c.resource, c.id)
 	case planned.ValueBool() && found == nil:
 		return "Removed from Okta after the plan", fmt.Sprintf("The plan showed that the apply adopts the existing %s "+
 			"without changing anything in Okta (adopted = true), but Okta no longer has it: someone or something outside "+
 			"this run removed it after the plan. Making it again would grant access the plan did not show as a change, "+
-			"so nothing was changed. Run terraform plan again, which shows the assignment it makes.", c.what)
+			"so nothing was changed. Run terraform plan again, which shows the %s it makes.", c.what, c.noun())
 	}
 	return "", ""
+}
+
+func (c existingCheck[T]) noun() string {
+	if c.link {
+		return "link"
+	}
+	return "assignment"
 }
 
 func (c existingCheck[T]) changedAt(found *T) (time.Time, bool) {

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/statsigokta/terraform-provider-statsigokta/internal/okta"
 )
@@ -76,30 +77,73 @@ func (r *groupPushResource) link(ctx context.Context, plan *groupPushModel, diag
 		// apply runs alongside: Okta refuses the link until that delete is done.
 		r.data.awaitMappingGone(ctx, holder, targetFreeWait)
 	}
-	mapping, adopted, err := r.createOrAdoptMapping(ctx, request)
-	if adopted != nil {
-		addAdoptedWarning(diags, "group push mapping "+mapping.ID, adopted.matches, adopted.changed,
-			"`terraform state rm` stops managing it and leaves Okta as it is, while destroying the resource "+
-				"unlinks the group (the Statsig group and the roles already pushed stay).")
-	}
-	if err == nil {
-		return mapping
-	}
-	if okta.HasErrorCode(err, okta.ErrCodeValidation) {
-		// Okta refuses a second link; if one appeared since the plan, say
-		// which and how to adopt it.
-		var conflict diag.Diagnostics
-		r.checkOneToOne(ctx,
-			&okta.Group{ID: request.SourceGroupID, Profile: okta.GroupProfile{Name: plan.SourceGroupName.ValueString()}},
-			&okta.Group{ID: request.TargetGroupID, Profile: okta.GroupProfile{Name: plan.TargetGroupName.ValueString()}},
-			request.Status, &conflict)
-		if conflict.HasError() {
-			diags.Append(conflict...)
-			return nil
+	// The plan's adopted is obeyed (createOrAdopt): a link that appeared after
+	// a plan that said false, or went after one that said true, is refused.
+	check := r.mappingCheck(request, plan)
+	var late *adoption // adopted by the create path, when the plan could not tell
+	mapping, adopted := createOrAdopt(ctx, r.data, check, plan.Adopted, func(ctx context.Context) (*okta.GroupPushMapping, error) {
+		mapping, a, err := r.createOrAdoptMapping(ctx, request)
+		switch {
+		case a != nil && !plan.Adopted.IsUnknown():
+			diags.AddError(check.sincePlan(plan.Adopted, mapping))
+			return nil, errReported
+		case err == nil:
+			late = a
+			return mapping, nil
+		case okta.HasErrorCode(err, okta.ErrCodeValidation):
+			// Okta refuses a second link; if one appeared since the plan, say
+			// which and how to adopt it.
+			var conflict diag.Diagnostics
+			r.checkOneToOne(ctx,
+				&okta.Group{ID: request.SourceGroupID, Profile: okta.GroupProfile{Name: plan.SourceGroupName.ValueString()}},
+				&okta.Group{ID: request.TargetGroupID, Profile: okta.GroupProfile{Name: plan.TargetGroupName.ValueString()}},
+				request.Status, &conflict)
+			if conflict.HasError() {
+				diags.Append(conflict...)
+				return nil, errReported
+			}
 		}
+		return nil, err
+	}, diags)
+	if late != nil {
+		addAdoptedWarning(diags, check.what, late.matches, late.changed, check.undo)
+		adopted = true
 	}
-	diags.AddError(describeAPIError("Could not create the group push mapping", err))
-	return nil
+	plan.Adopted = types.BoolValue(adopted)
+	return mapping
+}
+
+// mappingCheck is the link's existingCheck: the source's mapping to the
+// target, looked for with one read, as ModifyPlan records it for Create.
+func (r *groupPushResource) mappingCheck(request okta.CreateGroupPushMappingRequest, plan *groupPushModel) existingCheck[okta.GroupPushMapping] {
+	source := nameOrID(plan.SourceGroupName, plan.SourceGroupID)
+	target := nameOrID(plan.TargetGroupName, plan.TargetGroupID)
+	return existingCheck[okta.GroupPushMapping]{
+		kind: declaredPushSource, id: request.SourceGroupID, link: true,
+		what:     fmt.Sprintf("link of Okta group %s to %s", source, target),
+		summary:  "Group already pushed by another mapping",
+		failed:   "Could not create the group push mapping",
+		exists:   fmt.Sprintf("Okta group %s is already pushed to %s", source, target),
+		resource: "statsigokta_group_push",
+		find: func(ctx context.Context) (*okta.GroupPushMapping, error) {
+			mappings, err := r.data.okta.ListGroupPushMappings(ctx, r.data.appID, okta.ListGroupPushMappingsOptions{SourceGroupID: request.SourceGroupID})
+			for _, m := range mappings {
+				if m.TargetGroupID == request.TargetGroupID {
+					found, err := r.data.readMapping(ctx, m.ID)
+					if okta.IsNotFound(err) {
+						return nil, nil // deleted, the list lags
+					}
+					return found, err
+				}
+			}
+			return nil, err
+		},
+		decide: func(m *okta.GroupPushMapping) adoption {
+			return mappingAdoption(m, request.TargetGroupID, request.Status)
+		},
+		undo: "`terraform state rm` stops managing it and leaves Okta as it is, while destroying the resource " +
+			"unlinks the group (the Statsig group and the roles already pushed stay).",
+	}
 }
 
 // settle ends a create or a move: the new mapping in state, after the wait

@@ -53,6 +53,7 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		r.data.rememberPlannedMapping(bySource, state.SourceGroupID.ValueString(), state.ID.ValueString())
 		if !config.SourceGroupID.Equal(state.SourceGroupID) {
 			r.data.rememberPlannedMapping(byTarget, state.TargetGroupID.ValueString(), state.ID.ValueString())
+			plan.Adopted = types.BoolUnknown() // a replacement: its second plan, a create's, says
 		}
 	}
 	// One push source, one declaration (declarations.go). The claim is made
@@ -92,6 +93,9 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			// old target freed for another link of this plan.
 			r.data.rememberPlannedMapping(byTarget, state.TargetGroupID.ValueString(), state.ID.ValueString())
 			plan.ID, plan.LastPush, plan.ErrorSummary = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+			// Okta keeps one mapping per source, and the move deletes it
+			// before it links: the new mapping is always made, never adopted.
+			plan.Adopted = types.BoolValue(false)
 			r.refuseWaitWithoutPush(plan, &resp.Diagnostics)
 			source := &okta.Group{ID: state.SourceGroupID.ValueString(), Profile: okta.GroupProfile{Name: state.SourceGroupName.ValueString()}}
 			if r.checkOneToOne(ctx, source, target, plan.Status.ValueString(), &resp.Diagnostics); resp.Diagnostics.HasError() {
@@ -110,7 +114,12 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.checkOneToOne(ctx, source, target, plan.Status.ValueString(), &resp.Diagnostics)
+	existing := r.checkOneToOne(ctx, source, target, plan.Status.ValueString(), &resp.Diagnostics)
+	if plan.Adopted = types.BoolUnknown(); source != nil && target != nil && !resp.Diagnostics.HasError() {
+		// What the apply does, and what it found, for that Create (link).
+		plan.Adopted = types.BoolValue(existing != nil)
+		r.data.found.Store(declarationKey{declaredPushSource, source.ID}, plannedExisting[okta.GroupPushMapping]{existing})
+	}
 	r.claimTarget(plan, &resp.Diagnostics)
 	if source != nil && !resp.Diagnostics.HasError() {
 		r.warnUnassignedMembers(ctx, source, &resp.Diagnostics)
@@ -333,15 +342,15 @@ func (r *groupPushResource) checkSource(ctx context.Context, config groupPushMod
 // mapping, or a Statsig group that already receives another group's push.
 // target is nil when it is not known yet. A mapping exactly as configured,
 // made moments ago, is what an interrupted apply leaves behind: it is
-// reported as to be adopted instead (see adopt.go).
-func (r *groupPushResource) checkOneToOne(ctx context.Context, source, target *okta.Group, status string, diags *diag.Diagnostics) {
+// reported as to be adopted instead (see adopt.go), and returned.
+func (r *groupPushResource) checkOneToOne(ctx context.Context, source, target *okta.Group, status string, diags *diag.Diagnostics) (adopt *okta.GroupPushMapping) {
 	if source == nil {
-		return
+		return nil
 	}
 	mappings, err := r.data.listMappings(ctx)
 	if err != nil {
 		diags.AddError(describeAPIError("Could not list the app's group push mappings", err))
-		return
+		return nil
 	}
 	for _, m := range mappings {
 		if m.ID == r.data.plannedMapping(bySource, source.ID) ||
@@ -360,6 +369,7 @@ func (r *groupPushResource) checkOneToOne(ctx context.Context, source, target *o
 						"configuration all the same: destroying the resource unlinks the group.",
 						source.Profile.Name, source.ID, target.Profile.Name, target.ID, m.ID, m.Status,
 						a.changed.UTC().Format(time.RFC3339), roundAge(time.Since(a.changed))))
+				adopt = &m
 				continue
 			}
 			notAdopted = " It links to the same Statsig group, but the provider adopts only a link made moments ago " +
@@ -387,6 +397,7 @@ func (r *groupPushResource) checkOneToOne(ctx context.Context, source, target *o
 					target.Profile.Name, target.ID, r.groupLabel(ctx, m.SourceGroupID, nil), m.ID, m.ID))
 		}
 	}
+	return adopt
 }
 
 // groupLabel names a group for a message, falling back to its id.

@@ -60,6 +60,7 @@ type groupPushModel struct {
 	LastPush        types.String   `tfsdk:"last_push"`
 	ErrorSummary    types.String   `tfsdk:"error_summary"`
 	WaitForPush     types.Bool     `tfsdk:"wait_for_push"`
+	Adopted         types.Bool     `tfsdk:"adopted"`
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -181,6 +182,7 @@ func (r *groupPushResource) Schema(ctx context.Context, _ resource.SchemaRequest
 					"(nothing is replaced on the next apply). Refused on an app without the `GROUP_PUSH` feature, which " +
 					"never pushes. Defaults to `false`: the create returns once the link exists.",
 			},
+			"adopted":  adoptedLinkAttribute(),
 			"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true})),
 		},
 	}

@@ -146,6 +146,8 @@ resource "statsigokta_group_push" "eng" {
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("target_group_name"), knownvalue.StringExact("Statsig-Checkout-Member")),
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("target_group_id"), knownvalue.StringExact(target)),
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("source_group_name"), knownvalue.StringExact("Engineering")),
+					// No link exists, and the plan says it makes one.
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("adopted"), knownvalue.Bool(false)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(gPmID)),
@@ -154,6 +156,7 @@ resource "statsigokta_group_push" "eng" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("team"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("last_push"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("error_summary"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("adopted"), knownvalue.Bool(false)),
 				},
 				Check: acc.ComposeAggregateTestCheckFunc(
 					checkMapping(t, sb, eng, "Statsig-Checkout-Member", "ACTIVE"),
@@ -166,8 +169,10 @@ resource "statsigokta_group_push" "eng" {
 				ResourceName:      addr,
 				ImportState:       true,
 				ImportStateVerify: true,
-				// A create-time setting, not something Okta records.
-				ImportStateVerifyIgnore: []string{"wait_for_push"},
+				// A create-time setting, not something Okta records; an import
+				// says nothing of how the link was made.
+				ImportStateVerifyIgnore: []string{"wait_for_push", "adopted"},
+				ImportStateCheck:        adoptedNullAfterImport,
 			},
 			{
 				// By the id of the pushed Okta group.
@@ -176,7 +181,8 @@ resource "statsigokta_group_push" "eng" {
 				ImportStateId:     eng,
 				ImportStateVerify: true,
 				// A create-time setting, not something Okta records.
-				ImportStateVerifyIgnore: []string{"wait_for_push"},
+				ImportStateVerifyIgnore: []string{"wait_for_push", "adopted"},
+				ImportStateCheck:        adoptedNullAfterImport,
 			},
 			{
 				Config: config("INACTIVE"),
@@ -289,7 +295,7 @@ resource "statsigokta_group_push" "eng" {
 				ImportStateVerify: true,
 				// Okta pushed after the create returned (wait_for_push is off): the
 				// state then had no last_push, and the import reads the one Okta has now.
-				ImportStateVerifyIgnore: []string{"last_push"},
+				ImportStateVerifyIgnore: []string{"last_push", "adopted"},
 			},
 			{
 				// Another target moves the link in place (a new mapping); the
@@ -298,6 +304,8 @@ resource "statsigokta_group_push" "eng" {
 				ConfigPlanChecks: acc.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("statsigokta_group_push.science", plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue("statsigokta_group_push.science", tfjsonpath.New("id")),
+					// The move makes a new mapping, never adopts one.
+					plancheck.ExpectKnownValue("statsigokta_group_push.science", tfjsonpath.New("adopted"), knownvalue.Bool(false)),
 					plancheck.ExpectKnownValue("statsigokta_group_push.science", tfjsonpath.New("target_group_name"),
 						knownvalue.StringExact("Statsig-Checkout-Admin")),
 					plancheck.ExpectResourceAction("statsigokta_group_push.eng", plancheck.ResourceActionNoop),

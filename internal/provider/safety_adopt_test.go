@@ -74,20 +74,7 @@ func TestAccSafety_savedPlanDoesNotAdopt(t *testing.T) {
 			tc.assign(sb)
 			mark := applyRefused(t, cli, sb, diagRE("Will adopt an existing "+tc.what(sb), "saved plan that showed adopted = false",
 				"made in Okta after that plan", "run terraform plan again"))
-			// A new plan announces the adoption, and its apply records it.
-			if out := cli.mustRun("plan", "-input=false", "-out=again.tfplan"); !strings.Contains(out, "Will adopt an existing "+tc.what(sb)) {
-				t.Fatalf("the new plan does not announce the adoption:\n%s", out)
-			}
-			if got := plannedAdopted(t, cli, "again.tfplan", addr); got != "true" {
-				t.Fatalf("the new plan has adopted = %s, want true", got)
-			}
-			cli.mustRun("apply", "-input=false", "again.tfplan")
-			if got := cli.stateAttr(t, addr, "adopted"); got != "true" {
-				t.Errorf("adopted in state is %s after the announced adoption, want true", got)
-			}
-			if got := oktaWritesSince(sb, mark); len(got) > 0 {
-				t.Errorf("the adoption wrote to Okta: %v", got)
-			}
+			applyAnnouncedAdoption(t, cli, sb, addr, mark, diagRE("Will adopt an existing "+tc.what(sb)))
 		})
 		t.Run(tc.name+", removed in the console after a plan that adopts it", func(t *testing.T) {
 			t.Parallel()
@@ -102,6 +89,26 @@ func TestAccSafety_savedPlanDoesNotAdopt(t *testing.T) {
 			tc.remove(sb)
 			applyRefused(t, cli, sb)
 		})
+	}
+}
+
+// applyAnnouncedAdoption plans again (the plan must announce the adoption,
+// matching announce, with adopted = true), applies that plan and checks that
+// state records the adoption and nothing was written since mark.
+func applyAnnouncedAdoption(t *testing.T, cli *cliRun, sb *sandbox.Sandbox, addr string, mark int, announce *regexp.Regexp) {
+	t.Helper()
+	if out := cli.mustRun("plan", "-input=false", "-out=again.tfplan"); !announce.MatchString(out) {
+		t.Fatalf("the new plan does not announce the adoption:\n%s", out)
+	}
+	if got := plannedAdopted(t, cli, "again.tfplan", addr); got != "true" {
+		t.Fatalf("the new plan has adopted = %s, want true", got)
+	}
+	cli.mustRun("apply", "-input=false", "again.tfplan")
+	if got := cli.stateAttr(t, addr, "adopted"); got != "true" {
+		t.Errorf("adopted in state is %s after the announced adoption, want true", got)
+	}
+	if got := oktaWritesSince(sb, mark); len(got) > 0 {
+		t.Errorf("the adoption wrote to Okta: %v", got)
 	}
 }
 

@@ -304,6 +304,12 @@ func (s *Sandbox) CreatePushMappingOutOfBand(sourceGroupID, targetGroupID, statu
 	return
 }
 
+// DeletePushMappingOutOfBand unlinks a mapping as the console's Unlink
+// (keeping the target group) does, whatever its status.
+func (s *Sandbox) DeletePushMappingOutOfBand(mappingID string) {
+	s.inspect(func() { delete(s.w.Mappings, mappingID) })
+}
+
 // BackdateOutOfBand moves the creation and last-change times of every app
 // user, group assignment and push mapping back by d, as if they had been
 // made d earlier (an organisation that existed before Terraform).
