@@ -99,3 +99,23 @@ func stateShown(cli *cliRun) string {
 	}
 	return strings.Join(kept, "\n")
 }
+
+// The list the last apply recorded is carried into a plan without refresh
+// that assigns nobody new (so that such a plan stays empty); it must not
+// read as "bob is to be assigned, but Okta has him already".
+func TestAccSafety_setRefreshFalseAfterAssign(t *testing.T) {
+	t.Parallel()
+	cli := newCLIRun(t)
+	sb := newTestSandbox(t, sandbox.Options{})
+	cli.writeConfig(setConfig(sb, "", map[string]string{"alice@example.com": ""}))
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+	cli.writeConfig(setConfig(sb, "", map[string]string{"alice@example.com": "", "bob@example.com": ""}))
+	cli.mustRun("apply", "-auto-approve", "-input=false") // planned_assignments = ["bob@example.com"] in state
+	cli.writeConfig(setConfig(sb, "", map[string]string{"alice@example.com": "Admin", "bob@example.com": ""}))
+	if out, code := cli.run("apply", "-auto-approve", "-input=false", "-refresh=false"); code != 0 {
+		t.Fatalf("a -refresh=false apply of a role change was refused (exit %d):\n%s", code, out)
+	}
+	if au, ok := sb.AppUser(userID(t, sb, "alice@example.com")); !ok || au.Profile["statsigOrgRole"] != "Admin" {
+		t.Errorf("alice is not Admin after the apply: %+v", au)
+	}
+}

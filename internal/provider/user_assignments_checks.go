@@ -298,14 +298,20 @@ func unknownRoles(planned, configured map[string]setUser) {
 // after the plan (a saved plan applied later, say), and applying it would
 // take over or grant an assignment the plan did not show: it refuses before
 // any write. An unknown list (a replacement, or users known only now) has
-// nothing to hold to.
-func planStillHolds(ctx context.Context, plan *userAssignmentsModel, planned map[string]setUser, idx *appUserIndex, diags *diag.Diagnostics) bool {
+// nothing to hold to. An update holds to its diff from the prior state,
+// which is what the list says, except that a plan with no new assignment
+// carries the last apply's list over (as planned_unassignments) for a
+// -refresh=false plan to stay empty.
+func planStillHolds(ctx context.Context, plan *userAssignmentsModel, prior, planned map[string]setUser, idx *appUserIndex, diags *diag.Diagnostics) bool {
 	if plan.PlannedAssignments.IsUnknown() || plan.PlannedAssignments.IsNull() {
 		return true
 	}
 	var keys []string
 	if diags.Append(plan.PlannedAssignments.ElementsAs(ctx, &keys, false)...); diags.HasError() {
 		return false
+	}
+	if prior != nil {
+		keys = diffSet(prior, planned).assign
 	}
 	assign := sliceSet(keys)
 	var changed []string

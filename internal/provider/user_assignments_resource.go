@@ -367,7 +367,7 @@ func (r *userAssignmentsResource) applySet(ctx context.Context, plan *userAssign
 		return false
 	}
 	idx := indexAppUsers(appUsers)
-	if !planStillHolds(ctx, plan, planned, idx, diags) {
+	if !planStillHolds(ctx, plan, prior, planned, idx, diags) {
 		if creating {
 			plan.Users = types.MapNull(setUserType)
 		}
