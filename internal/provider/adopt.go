@@ -50,6 +50,11 @@ func adoptedLinkAttribute() schema.BoolAttribute {
 			"Statsig group, which makes a new mapping and plans `false`")
 }
 
+// targetedAdoption is said of every adoption a plan announces: a plan with
+// -target cannot see the other declarations (Terraform does not read them).
+const targetedAdoption = "A plan with -target sees only the targeted resources: if another resource in this " +
+	"configuration declares the same object, this is a second declaration of it. Do not apply; remove one of the two."
+
 func adoptedAttributeOf(what, noun, warning, unknownWhen, onUpdate string) schema.BoolAttribute {
 	return schema.BoolAttribute{
 		Computed: true,
@@ -227,9 +232,7 @@ func planExisting[T any](ctx context.Context, d *providerData, c existingCheck[T
 		fmt.Sprintf("The %s already exists in Okta, exactly as configured (%s), made or changed at %s (%s ago). That is "+
 			"what an apply interrupted after Okta made it, but before Terraform saved it in state, leaves behind, so apply "+
 			"will take it into state without changing anything in Okta (adopted = true).\n\nIf someone else made it, it "+
-			"becomes managed by this configuration all the same: %s\n\nA plan with -target sees only the targeted "+
-			"resources: if another resource in this configuration declares the same object, this is a second declaration "+
-			"of it. Do not apply; remove one of the two.\n\nIf this appears while applying a saved plan that showed "+
+			"becomes managed by this configuration all the same: %s\n\n"+targetedAdoption+"\n\nIf this appears while applying a saved plan that showed "+
 			"adopted = false, the %s was made in Okta after that plan, and Terraform stops the apply before any change "+
 			"(\"Provider produced inconsistent final plan\" for adopted): run terraform plan again, which shows this "+
 			"adoption.", c.what, a.matches, a.changed.UTC().Format(time.RFC3339), roundAge(time.Since(a.changed)), c.undo, c.what))

@@ -364,7 +364,7 @@ func (r *groupPushResource) checkOneToOne(ctx context.Context, source, target *o
 						"(status %s), made or changed at %s (%s ago). That is what an apply interrupted after Okta made the link, "+
 						"but before Terraform saved it in state, leaves behind, so the apply will manage this mapping instead "+
 						"of creating another; nothing changes in Okta. If someone else made it, it is managed by this "+
-						"configuration all the same: destroying the resource unlinks the group.",
+						"configuration all the same: destroying the resource unlinks the group.\n\n"+targetedAdoption,
 						source.Profile.Name, source.ID, target.Profile.Name, target.ID, m.ID, m.Status,
 						a.changed.UTC().Format(time.RFC3339), roundAge(time.Since(a.changed))))
 				adopt = &m

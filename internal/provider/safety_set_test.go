@@ -2,7 +2,6 @@ package provider
 
 import (
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
@@ -39,88 +38,85 @@ resource "statsigokta_user_assignments" "all" {
 	})
 }
 
-// The set replaced in place (-replace, or taint) with and without
-// lifecycle { create_before_destroy = true }. Without it Terraform destroys
-// first: everyone is unassigned and assigned again, as the plan says. With
-// it the new set is created first over the users the old one holds, and
-// the old set's destroy must not unassign any of them (issue 14: never a
-// replacement that unassigns anyone the plan did not list; each DELETE
-// deactivates the user in Statsig and wipes their roles). Either way,
-// everyone declared is assigned directly afterwards and the next plan is
-// empty.
-func TestAccSafety_setCreateBeforeDestroyReplace(t *testing.T) {
+// The set is never replaced: -replace or taint, with or without
+// lifecycle { create_before_destroy = true }, is refused at plan time with
+// zero writes. Destroy first, a replacement would unassign everyone and
+// assign them again; created first, its create is planned again during
+// apply over what Okta assigns by then, which no plan shows (a console
+// assignment after the review would be unassigned), and a stop there leaves
+// a deposed set that wedges later plans. A raised guard does not change
+// that, and untaint gets the admin out with an empty plan.
+func TestAccSafety_setNeverReplaced(t *testing.T) {
 	users := map[string]string{"alice@example.com": "Admin", "bob@example.com": ""}
 	for _, tc := range []struct {
-		name    string // the admin's action
-		cbd     bool
+		mistake string
+		extra   string // in the resource block
+		args    []string
 		taint   bool
-		after   map[string]string // the users map of the replacement, when not users
-		deletes []string          // the app-user DELETEs the replacement makes, by login
-		who     string            // whom the plan says the old set's destroy unassigns after a create first
+		want    *regexp.Regexp
 	}{
-		{name: "-replace with create_before_destroy", cbd: true},
-		{name: "taint with create_before_destroy", cbd: true, taint: true, who: "nobody"},
-		{name: "taint with create_before_destroy, bob left out of the map", cbd: true, taint: true,
-			after: map[string]string{"alice@example.com": "Admin"}, deletes: []string{"bob@example.com"},
-			who: `only the 1 users the map leaves out: "bob@example.com"`},
-		{name: "-replace without create_before_destroy (destroy first)", deletes: []string{"alice@example.com", "bob@example.com"}},
+		{mistake: "the set applied with -replace", args: []string{"-replace=" + setAddr},
+			want: wrapped("The set of direct assignments is not replaced", "(replace)", "all 2 users", "without -replace")},
+		{mistake: "the set applied with -replace and create_before_destroy", args: []string{"-replace=" + setAddr},
+			extra: "lifecycle {\n    create_before_destroy = true\n  }",
+			want:  wrapped("The set of direct assignments is not replaced", "(replace)", "create_before_destroy", "which no plan shows")},
+		{mistake: "the set tainted, guard raised to everyone", taint: true, extra: "max_unassignments = 2",
+			want: wrapped("The set of direct assignments is not replaced", "(taint)", "all 2 users", "terraform untaint")},
+		{mistake: "the set tainted with create_before_destroy, planned without refresh", taint: true, args: []string{"-refresh=false"},
+			extra: "lifecycle {\n    create_before_destroy = true\n  }",
+			want:  wrapped("The set of direct assignments is not replaced", "(taint)", "terraform untaint")},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run(tc.mistake, func(t *testing.T) {
 			t.Parallel()
 			cli := newCLIRun(t)
 			sb := newTestSandbox(t, sandbox.Options{})
-			extra := ""
-			if tc.cbd {
-				extra = "lifecycle {\n    create_before_destroy = true\n  }"
-			}
-			cli.writeConfig(setConfig(sb, extra, users))
+			cli.writeConfig(setConfig(sb, tc.extra, users))
 			cli.mustRun("apply", "-auto-approve", "-input=false")
-			args := []string{"apply", "-auto-approve", "-input=false", "-replace=" + setAddr}
 			if tc.taint {
 				cli.mustRun("taint", setAddr)
-				args = args[:3]
-			}
-			want := users
-			if tc.after != nil {
-				want = tc.after
-				cli.writeConfig(setConfig(sb, extra, want))
 			}
 			mark := len(sb.Requests())
-			out := cli.mustRun(args...)
-			if tc.taint { // only a taint's create plan shows its warnings
-				if want := wrapped("Replacing the set unassigns and reassigns every user (without create_before_destroy)",
-					"all 2 users", "create_before_destroy = true", "the old set's destroy then unassigns "+tc.who,
-					"cannot see lifecycle settings"); !want.MatchString(out) {
-					t.Errorf("the replacement's plan does not say what either order does (want %s):\n%s", want, out)
-				}
+			out, code := cli.run(append([]string{"apply", "-auto-approve", "-input=false"}, tc.args...)...)
+			if code == 0 || !tc.want.MatchString(out) {
+				t.Fatalf("the replacement was not refused with %s (exit %d):\n%s", tc.want, code, out)
 			}
-			if got := appUserDeletesSince(sb, mark); strings.Join(got, ",") != strings.Join(tc.deletes, ",") {
-				t.Errorf("app-user DELETEs during the replacement: got %q, want %q", got, tc.deletes)
+			if got := oktaWritesSince(sb, mark); len(got) > 0 {
+				t.Errorf("the refused replacement wrote: %v", got)
 			}
-			if err := checkDirect(sb, want)(nil); err != nil {
+			if err := checkDirect(sb, users)(nil); err != nil {
 				t.Error(err)
 			}
+			if tc.taint {
+				cli.mustRun("untaint", setAddr)
+			}
 			if next, code := cli.run("plan", "-input=false", "-detailed-exitcode"); code != 0 {
-				t.Errorf("plan after the replacement exited %d:\n%s", code, next)
+				t.Errorf("plan after the refusal exited %d:\n%s", code, next)
 			}
 		})
 	}
 }
 
-// appUserDeletesSince lists, sorted by login, the users whose app
-// assignment a successful DELETE removed since mark.
-func appUserDeletesSince(sb *sandbox.Sandbox, mark int) []string {
-	logins := map[string]string{}
-	for _, u := range sb.Users() {
-		logins[u.ID] = u.Login
+// The set moved to another address without a `moved` block: the plan
+// destroys the old set and creates the new one, whose create would adopt the
+// users the old set's destroy unassigns. Refused as a second declaration of
+// the set, with the advice for a rename, and no write.
+func TestAccSafety_setRenamedWithoutMoved(t *testing.T) {
+	t.Parallel()
+	cli := newCLIRun(t)
+	sb := newTestSandbox(t, sandbox.Options{})
+	users := map[string]string{"alice@example.com": "", "bob@example.com": ""}
+	cli.writeConfig(setConfig(sb, "", users))
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+	cli.writeConfig(strings.Replace(setConfig(sb, "", users), `"statsigokta_user_assignments" "all"`, `"statsigokta_user_assignments" "everyone"`, 1))
+	mark := len(sb.Requests())
+	out, code := cli.run("apply", "-auto-approve", "-input=false")
+	if want := wrapped("Two sets of user assignments for one app", "about to remove", "moved"); code == 0 || !want.MatchString(out) {
+		t.Fatalf("the rename without moved was not refused with %s (exit %d):\n%s", want, code, out)
 	}
-	prefix := "/api/v1/apps/" + sb.AppID() + "/users/"
-	var out []string
-	for _, r := range sb.Requests()[mark:] {
-		if r.Service == "okta" && r.Method == "DELETE" && strings.HasPrefix(r.Path, prefix) && r.Status < 300 {
-			out = append(out, logins[strings.TrimPrefix(r.Path, prefix)])
-		}
+	if got := oktaWritesSince(sb, mark); len(got) > 0 {
+		t.Errorf("the refused rename wrote: %v", got)
 	}
-	sort.Strings(out)
-	return out
+	if err := checkDirect(sb, users)(nil); err != nil {
+		t.Error(err)
+	}
 }

@@ -15,46 +15,6 @@ import (
 // concern what Okta already holds: adoption on create, a replacement (taint
 // or -replace), a destroy, and users whom a group keeps in the app.
 
-// A create plan of the set may replace an existing one, which Terraform
-// destroys first, unassigning everyone in it. Terraform does not say so, and
-// hands the create plan no prior state; two traces tell:
-//   - for -replace, Terraform plans the instance with its prior state first
-//     and then again as a create, handing over that plan's private state,
-//     where the first plan leaves setReplaceKey (it has also claimed the
-//     users in the registry);
-//   - for a tainted set, Terraform hands over no private state, but it
-//     reads the tainted instance from state first in the same walk, with or
-//     without -refresh: observeState records it under setInState.
-//
-// During apply Terraform plans the create again: destroy first, after it has
-// read the set from state (a replacement again, over an Okta that assigns
-// nobody); created first (create_before_destroy), with neither trace (an
-// ordinary create over the users the old set still holds, which it adopts).
-const setReplaceKey = "user_assignments_replaced"
-
-var setFromPlan = []byte(`"plan"`)
-
-// setInState is the found key under which observeState records, per walk,
-// that the app's set is in state.
-const setInState = "user_assignments in state"
-
-type privateKeys interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-// replacedBy says how a create plan replaces an existing set: "" (a new
-// set), "taint" or "replace".
-func (r *userAssignmentsResource) replacedBy(ctx context.Context, private privateKeys) string {
-	if v, _ := private.GetKey(ctx, setReplaceKey); string(v) == string(setFromPlan) {
-		return "replace"
-	}
-	if _, ok := r.data.found.Load(setInState); ok {
-		return "taint"
-	}
-	return ""
-}
-
 // listCap is how many names a message lists before "and N more".
 const listCap = 20
 
@@ -88,8 +48,7 @@ func warnAdoption(planned map[string]setUser, baseline map[string]setUser, chang
 	var b strings.Builder
 	if len(adopted) > 0 {
 		fmt.Fprintf(&b, "Okta already assigns %d of these users directly (made in the Okta console, by resources no "+
-			"longer in state, or, during the apply of a create_before_destroy replacement, by the set being replaced); "+
-			"this set adopts them without a write: %s.", len(adopted), namesCapped(adopted))
+			"longer in state); this set adopts them without a write: %s.", len(adopted), namesCapped(adopted))
 	}
 	if len(changes.roles) > 0 {
 		roles := make([]string, 0, len(changes.roles))
@@ -111,76 +70,6 @@ func warnAdoption(planned map[string]setUser, baseline map[string]setUser, chang
 	diags.AddAttributeWarning(path.Root("users"), "The set adopts existing direct assignments", strings.TrimSpace(b.String()))
 }
 
-// planReplace is the create plan of a set that replaces an existing one.
-// By default Terraform destroys the old set first, unassigning every user
-// Okta assigns directly now, and then assigns the users map again, so
-// everyone is deactivated in Statsig and comes back without their project
-// roles. With create_before_destroy the new set is created first and takes
-// over the users it declares, and the old set's destroy unassigns only the
-// others (Delete skips what this apply's create holds). The provider cannot
-// see lifecycle settings, so the message names both orders and the guard
-// (max_unassignments) counts the default one; refused is also a user whom a
-// group keeps in the app, whose unassignment Okta refuses. declared holds
-// the ids the users map names, nil when the map is known only during apply.
-func (r *userAssignmentsResource) planReplace(ctx context.Context, how string, idx *appUserIndex, declared map[string]bool,
-	limit int64, diags *diag.Diagnostics) {
-	direct := idx.directByName()
-	names := sortedKeys(direct)
-	undo := "To keep everyone assigned, run the plan without -replace."
-	if how == "taint" {
-		undo = "To keep everyone assigned, run `terraform untaint` on this resource."
-	}
-	if int64(len(names)) > limit {
-		diags.AddAttributeError(path.Root("max_unassignments"), "Replacing the set unassigns everyone in it",
-			fmt.Sprintf("This plan replaces the set (%s): Terraform destroys it first, which unassigns all %d users it "+
-				"holds, more than max_unassignments = %d, and then assigns the users map again. Each user is deactivated "+
-				"in Statsig and loses every Statsig role meanwhile: %s. %s\n\n%s If this is intended, first set "+
-				"max_unassignments = %d (or more) and apply (that changes nothing in Okta), then replace.",
-				how, len(names), limit, namesCapped(names), createFirst(direct, declared), undo, len(names)))
-		return
-	}
-	r.refuseGroupKept(ctx, names, func(name string) string { return direct[name].UserID.ValueString() },
-		"Replacing the set unassigns them first", diags)
-	if len(names) > 0 && !diags.HasError() {
-		diags.AddWarning("Replacing the set unassigns and reassigns every user (without create_before_destroy)",
-			fmt.Sprintf("This plan replaces the set (%s): Terraform destroys it first and unassigns all %d users it "+
-				"holds, which deactivates them in Statsig and removes their Statsig roles, and then assigns the users "+
-				"map again: %s. %s %s", how, len(names), namesCapped(names), createFirst(direct, declared), undo))
-	}
-}
-
-// createFirst says what the replacement does with create_before_destroy,
-// which the provider cannot see: whom the old set's destroy still unassigns.
-func createFirst(direct map[string]setUser, declared map[string]bool) string {
-	const with = "With lifecycle { create_before_destroy = true } the new set is created first and takes over, " +
-		"without a write, the users it declares; the old set's destroy then unassigns "
-	if declared == nil {
-		return with + "only the users the map, known during apply, leaves out. The guard counts the default order " +
-			"(destroy first), as the provider cannot see lifecycle settings."
-	}
-	var lacking []string
-	for _, name := range sortedKeys(direct) {
-		if !declared[direct[name].UserID.ValueString()] {
-			lacking = append(lacking, name)
-		}
-	}
-	who := "nobody"
-	if len(lacking) > 0 {
-		who = fmt.Sprintf("only the %d users the map leaves out: %s", len(lacking), namesCapped(lacking))
-	}
-	return with + who + ". The guard counts the default order (destroy first), as the provider cannot see " +
-		"lifecycle settings."
-}
-
-// replacedUnassignments is planned_unassignments in the create plan of a
-// replacement: whom the create unassigns depends on the order, which the
-// provider cannot see (planReplace names both): nobody after the old set's
-// destroy, or, created first (create_before_destroy), the users Okta still
-// assigns that the map leaves out. The apply plans the create again and
-// fills it in; a known empty list would fail that plan ("inconsistent final
-// plan") in the second order.
-var replacedUnassignments = types.ListUnknown(types.StringType)
-
 // planDestroy applies the guard to a destroy, and records the users being
 // unassigned so that a new declaration of one of them conflicts. The users
 // that this apply's create of a replacement set holds (create_before_destroy:
@@ -189,6 +78,9 @@ var replacedUnassignments = types.ListUnknown(types.StringType)
 func (r *userAssignmentsResource) planDestroy(ctx context.Context, state *userAssignmentsModel, diags *diag.Diagnostics) {
 	if state == nil {
 		return
+	}
+	if err := r.data.declared.destroying(declaredUserSet, r.data.appID, "a statsigokta_user_assignments"); err != nil {
+		diags.AddError("Two sets of user assignments for one app", err.Error())
 	}
 	var names []string
 	users := state.usersMap(ctx, diags)

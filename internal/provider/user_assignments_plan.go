@@ -418,18 +418,9 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		plan.PlannedAssignments = types.ListUnknown(types.StringType)
 		if state != nil {
 			plan.GroupOnlyUsers, plan.GroupOnlyCount = state.GroupOnlyUsers, state.GroupOnlyCount
-		} else if how := r.replacedBy(ctx, req.Private); how != "" {
-			plan.PlannedUnassignments = replacedUnassignments
-			// A replacement unassigns everyone whatever users turns out to be.
-			appUsers, err := r.data.listAppUsers(ctx)
-			if err != nil {
-				resp.Diagnostics.AddError(describeAPIError("Could not list the app's users", err))
-				return
-			}
-			limit := plan.MaxUnassignments.ValueInt64() // unknown: 0
-			if r.planReplace(ctx, how, indexAppUsers(appUsers), nil, limit, &resp.Diagnostics); resp.Diagnostics.HasError() {
-				return
-			}
+		} else if how := r.replacement(ctx, req.Private); how != "" {
+			refuseReplacement(how, -1, &resp.Diagnostics)
+			return
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
@@ -471,13 +462,13 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 
-	replacing := "" // a create plan of a set that replaces one: "taint" or "replace"
 	baseline := prior
 	if state == nil {
-		baseline = idx.directByName() // created over what Okta has: adopt or remove it
-		if replacing = r.replacedBy(ctx, req.Private); replacing != "" {
-			baseline = map[string]setUser{} // the destroy of the old set unassigns them first
+		if how := r.replacement(ctx, req.Private); how != "" {
+			refuseReplacement(how, len(idx.direct), &resp.Diagnostics)
+			return
 		}
+		baseline = idx.directByName() // created over what Okta has: adopt or remove it
 	}
 	planned := plannedUsers(configured, ids, baseline)
 	if state == nil {
@@ -495,8 +486,6 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		limit = 0
 	}
 	switch {
-	case replacing != "":
-		r.planReplace(ctx, replacing, idx, userIDs(planned), limit, &resp.Diagnostics)
 	case int64(len(changes.unassign)) > limit:
 		summary, detail := guardError(changes.unassign, limit, false)
 		resp.Diagnostics.AddAttributeError(path.Root("users"), summary, detail)
@@ -507,7 +496,7 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if state == nil && replacing == "" {
+	if state == nil {
 		warnAdoption(planned, baseline, changes, &resp.Diagnostics)
 	}
 	for _, key := range changes.assign {
@@ -518,9 +507,7 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 	}
 
-	if replacing != "replace" { // for -replace, this instance's prior-state plan claimed them
-		r.claimUsers(keys, ids, planned, changes.unassign, baseline, &resp.Diagnostics)
-	}
+	r.claimUsers(keys, ids, planned, changes.unassign, baseline, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -529,19 +516,13 @@ func (r *userAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	plan.setUsers(ctx, planned, &resp.Diagnostics)
 	plan.PlannedUnassignments = stringList(ctx, changes.unassign, &resp.Diagnostics)
-	if replacing != "" {
-		plan.PlannedUnassignments = replacedUnassignments
-	}
 	if len(changes.unassign) == 0 && state != nil && !state.PlannedUnassignments.IsNull() {
 		// Nothing to unassign: keep what the last apply recorded (a refresh
 		// empties it), so that a plan without refresh is not a change.
 		plan.PlannedUnassignments = state.PlannedUnassignments
 	}
 	plan.PlannedAssignments = stringList(ctx, changes.assign, &resp.Diagnostics)
-	switch {
-	case replacing != "":
-		plan.PlannedAssignments = types.ListUnknown(types.StringType) // the order decides, as for unassignments
-	case len(changes.assign) == 0 && state != nil && !state.PlannedAssignments.IsNull():
+	if len(changes.assign) == 0 && state != nil && !state.PlannedAssignments.IsNull() {
 		plan.PlannedAssignments = state.PlannedAssignments // as planned_unassignments
 	}
 	// Values read from Okta at plan time must not be planned as known unless

@@ -167,27 +167,3 @@ func TestWarnAdoption_capped(t *testing.T) {
 		t.Errorf("warning on a create over nothing: %v", diags)
 	}
 }
-
-// What a replacement's plan says the old set's destroy unassigns when the
-// new set is created first (create_before_destroy): the direct users the map
-// leaves out, nobody when it declares them all, and a general sentence when
-// the map is known only during apply.
-func TestCreateFirst(t *testing.T) {
-	direct := map[string]setUser{
-		"alice@example.com": entry("00ualice", "Admin", ""),
-		"bob@example.com":   entry("00ubob", "", ""),
-	}
-	for _, tc := range []struct {
-		name     string
-		declared map[string]bool
-		want     string
-	}{
-		{"all declared", map[string]bool{"00ualice": true, "00ubob": true}, "then unassigns nobody."},
-		{"bob left out", map[string]bool{"00ualice": true, "00ucarol": true}, `only the 1 users the map leaves out: "bob@example.com".`},
-		{"map unknown", nil, "only the users the map, known during apply, leaves out."},
-	} {
-		if got := createFirst(direct, tc.declared); !strings.Contains(got, tc.want) || !strings.Contains(got, "cannot see lifecycle settings") {
-			t.Errorf("%s: createFirst = %q, want it to contain %q", tc.name, got, tc.want)
-		}
-	}
-}

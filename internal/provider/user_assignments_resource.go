@@ -350,9 +350,7 @@ func (r *userAssignmentsResource) applySet(ctx context.Context, plan *userAssign
 	defer cancel()
 	planned := plan.usersMap(ctx, diags)
 	if plan.PlannedUnassignments.IsUnknown() {
-		// A replacement planned again during apply after the old set's
-		// destroy (replacedUnassignments): it unassigns nobody.
-		plan.PlannedUnassignments = stringList(ctx, nil, diags)
+		plan.PlannedUnassignments = stringList(ctx, nil, diags) // nobody planned: nobody unassigned
 	}
 	var allowed []string
 	diags.Append(plan.PlannedUnassignments.ElementsAs(ctx, &allowed, false)...)

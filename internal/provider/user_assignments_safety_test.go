@@ -187,61 +187,6 @@ func TestAccUserAssignments_groupKeepsUser(t *testing.T) {
 	})
 }
 
-// -replace and taint of the set: the replacement unassigns everyone and
-// assigns them again, so its plan says so and max_unassignments guards it;
-// within the guard it applies, and the state matches Okta afterwards.
-func TestAccUserAssignments_replace(t *testing.T) {
-	t.Parallel()
-	sb := groupOnlySandbox(t)
-	users := map[string]string{"alice@example.com": "Admin", "bob@example.com": ""}
-	c := newCLIRun(t)
-	c.writeConfig(setConfig(sb, "max_unassignments = 1", users))
-	c.mustRun("apply", "-auto-approve", "-input=false")
-	sb.ResetRequests()
-
-	out, code := c.run("plan", "-input=false", "-replace="+setAddr)
-	if want := wrapped("Replacing the set unassigns everyone in it", "(replace)", "all 2 users", "max_unassignments = 1",
-		`"alice@example.com", "bob@example.com"`, "without -replace", "max_unassignments = 2"); code == 0 || !want.MatchString(out) {
-		t.Fatalf("plan -replace: exit %d, want %s:\n%s", code, want, out)
-	}
-	c.mustRun("taint", setAddr)
-	out, code = c.run("plan", "-input=false")
-	if want := wrapped("Replacing the set unassigns everyone in it", "(taint)", "all 2 users", "terraform untaint"); code == 0 || !want.MatchString(out) {
-		t.Fatalf("plan of the tainted set: exit %d, want %s:\n%s", code, want, out)
-	}
-	// Without a refresh too: Terraform still reads the tainted set from state.
-	out, code = c.run("plan", "-input=false", "-refresh=false")
-	if want := wrapped("Replacing the set unassigns everyone in it", "(taint)", "all 2 users"); code == 0 || !want.MatchString(out) {
-		t.Fatalf("plan -refresh=false of the tainted set: exit %d, want %s:\n%s", code, want, out)
-	}
-	c.mustRun("untaint", setAddr)
-	expectNoSetWrites(t, sb, "after the refused plans")
-
-	c.writeConfig(setConfig(sb, "max_unassignments = 2", users))
-	c.mustRun("apply", "-auto-approve", "-input=false") // raising the guard: no write
-	expectNoSetWrites(t, sb, "after raising the guard")
-	// Terraform shows no warning of a replacement's second plan; the plan
-	// shows every user's status known after apply.
-	c.mustRun("apply", "-auto-approve", "-input=false", "-replace="+setAddr)
-	expectWrites(t, sb, "DELETE alice@example.com", "DELETE bob@example.com", "POST assign", "POST assign")
-	if err := checkDirect(sb, users)(nil); err != nil {
-		t.Error(err)
-	}
-	if out, code := c.run("plan", "-input=false", "-detailed-exitcode"); code != 0 {
-		t.Errorf("plan after the replacement exited %d:\n%s", code, out)
-	}
-
-	// A tainted set within the guard: its one create plan warns.
-	c.mustRun("taint", setAddr)
-	sb.ResetRequests()
-	out = c.mustRun("apply", "-auto-approve", "-input=false")
-	if want := wrapped("Replacing the set unassigns and reassigns every user", "(taint)", "all 2 users", "deactivates"); !want.MatchString(out) {
-		t.Errorf("apply of the tainted set does not match %s:\n%s", want, out)
-	}
-	expectWrites(t, sb, "DELETE alice@example.com", "DELETE bob@example.com", "POST assign", "POST assign")
-	c.mustRun("destroy", "-auto-approve", "-input=false")
-}
-
 // State records status and sync_state only for users Okta is not done with:
 // a user still provisioning carries them, a provisioned one has them null.
 func TestAccUserAssignments_compactStatus(t *testing.T) {
@@ -261,8 +206,7 @@ func TestAccUserAssignments_compactStatus(t *testing.T) {
 	})
 }
 
-// A replacement whose users are known only during apply is guarded too: it
-// unassigns everyone whatever the map turns out to be.
+// A replacement whose users are known only during apply is refused too.
 func TestAccUserAssignments_replaceUnknownUsers(t *testing.T) {
 	t.Parallel()
 	sb := groupOnlySandbox(t)
@@ -285,7 +229,7 @@ resource "statsigokta_user_assignments" "all" {
 	c.mustRun("taint", setAddr)
 	sb.ResetRequests()
 	out, code := c.run("plan", "-input=false")
-	if want := wrapped("Replacing the set unassigns everyone in it", "(taint)", "all 2 users", "max_unassignments = 1"); code == 0 || !want.MatchString(out) {
+	if want := wrapped("The set of direct assignments is not replaced", "(taint)", "every user it holds", "untaint"); code == 0 || !want.MatchString(out) {
 		t.Fatalf("plan of the tainted set with unknown users: exit %d, want %s:\n%s", code, want, out)
 	}
 	expectNoSetWrites(t, sb, "after the refused plan")
