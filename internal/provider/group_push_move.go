@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -32,6 +33,9 @@ func (r *groupPushResource) move(ctx context.Context, plan *groupPushModel, stat
 	// right before this Update, and that plan (ModifyPlan) refuses a target
 	// linked since the first one, before the delete.
 	old := state.ID.ValueString()
+	if !r.awaitTargetFree(ctx, plan, state, diags) {
+		return
+	}
 	if r.unlink(ctx, old, diags); diags.HasError() {
 		return
 	}
@@ -46,6 +50,44 @@ func (r *groupPushResource) move(ctx context.Context, plan *groupPushModel, stat
 		return
 	}
 	r.settle(ctx, plan, mapping, &resp.State, resp.Identity, diags)
+}
+
+// awaitTargetFree waits, before the move deletes anything, until the link
+// that this apply takes off the new target (another move, or a replacement)
+// is gone. Waiting after the delete instead would leave this source pushed
+// nowhere whenever that other change failed or stalled, which no plan shows.
+// It reports false, with an error and nothing changed, when the target is
+// still linked.
+func (r *groupPushResource) awaitTargetFree(ctx context.Context, plan *groupPushModel, state groupPushModel, diags *diag.Diagnostics) bool {
+	holder := r.data.plannedMapping(byTarget, plan.TargetGroupID.ValueString())
+	if holder == "" || holder == state.ID.ValueString() || r.data.awaitMapping(ctx, holder, targetFreeWait, func() bool { return false }) {
+		return true
+	}
+	diags.AddError("Group push not moved",
+		fmt.Sprintf("%s is still linked by group push mapping %s, which this apply moves or replaces, and that change has "+
+			"not finished in %s (it may have failed: see its own error). Okta links a Statsig group to one Okta group, so "+
+			"this link was left as it is: %s still pushes to %s, and nothing was changed. Run terraform apply again "+
+			"once the other change has gone through.",
+			nameOrID(plan.TargetGroupName, plan.TargetGroupID), holder, targetFreeWait,
+			nameOrID(state.SourceGroupName, state.SourceGroupID), nameOrID(state.TargetGroupName, state.TargetGroupID)))
+	return false
+}
+
+// refuseSwap refuses, at plan time, a move onto the Statsig group of a link
+// that this plan moves onto this link's group: each move waits for the
+// other to let go first (awaitTargetFree), so neither could apply.
+func (r *groupPushResource) refuseSwap(state groupPushModel, plan groupPushModel, diags *diag.Diagnostics) {
+	from, to := state.TargetGroupID.ValueString(), plan.TargetGroupID.ValueString()
+	if r.data.plannedMapping(movedFrom, to) != from {
+		return
+	}
+	diags.AddAttributeError(path.Root("target_group_id"), "Two links swap their Statsig groups",
+		fmt.Sprintf("This plan moves this link from %s to %s, and the link that holds %s to %s. Okta links a Statsig "+
+			"group to one Okta group, and each move keeps its link until the other has let go, so the two cannot be "+
+			"applied together without leaving a group pushed nowhere. Swap them in two applies: first remove one of "+
+			"the two links (or point it at a third group) and apply, then configure the swap's second half.",
+			nameOrID(state.TargetGroupName, state.TargetGroupID), nameOrID(plan.TargetGroupName, plan.TargetGroupID),
+			nameOrID(plan.TargetGroupName, plan.TargetGroupID), nameOrID(state.TargetGroupName, state.TargetGroupID)))
 }
 
 // checkLink checks the planned link against Okta's one-to-one rule,

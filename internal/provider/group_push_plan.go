@@ -89,6 +89,8 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		if !plan.TargetGroupID.Equal(state.TargetGroupID) {
 			// A move, in place (group_push_move.go): a new mapping, and the
 			// old target freed for another link of this plan.
+			// The move first (refuseSwap), then the freed target (awaitTargetFreed).
+			r.data.rememberPlannedMapping(movedFrom, state.TargetGroupID.ValueString(), plan.TargetGroupID.ValueString())
 			r.data.rememberPlannedMapping(byTarget, state.TargetGroupID.ValueString(), state.ID.ValueString())
 			plan.ID, plan.LastPush, plan.ErrorSummary = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
 			// Okta keeps one mapping per source, and the move deletes it
@@ -97,6 +99,9 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			r.refuseWaitWithoutPush(plan, &resp.Diagnostics)
 			source := &okta.Group{ID: state.SourceGroupID.ValueString(), Profile: okta.GroupProfile{Name: state.SourceGroupName.ValueString()}}
 			if r.checkOneToOne(ctx, source, target, plan.Status.ValueString(), &resp.Diagnostics); resp.Diagnostics.HasError() {
+				return
+			}
+			if r.refuseSwap(state, plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
 				return
 			}
 		}
@@ -430,6 +435,9 @@ type plannedMappingKey struct {
 const (
 	bySource = "source"
 	byTarget = "target"
+	// movedFrom keys a move by the Statsig group it leaves; the value is the
+	// group it moves to (not a mapping id).
+	movedFrom = "moved from"
 )
 
 func (d *providerData) rememberPlannedMapping(by, groupID, mappingID string) {
