@@ -69,8 +69,11 @@ type declarations struct {
 	seen map[declarationKey]declaration
 	// inState: objects held by the instances Terraform read from state in
 	// this walk. A create plan for one of them is that instance's own
-	// replacement when Terraform tainted it (see replacementOf).
-	inState map[declarationKey]bool
+	// replacement when Terraform tainted it (see replacementOf). The count is
+	// how many objects in state hold it: a current object and a deposed one
+	// of a create_before_destroy replacement whose destroy failed hold one
+	// object twice (declarations_deposed.go).
+	inState map[declarationKey]int
 	// made: objects a Create of this apply walk made or adopted, which the
 	// Delete of a create_before_destroy replacement must not remove.
 	made map[declarationKey]bool
@@ -90,7 +93,14 @@ func (d *declarations) share(shared *sharedDeclarations, orgURL, appID string) {
 // heldInState records that an instance Terraform read from state holds the
 // object; gone takes that back when Read finds the object gone from Okta,
 // as Terraform then plans an ordinary create.
-func (d *declarations) heldInState(kind objectKind, id string) { d.mark(&d.inState, kind, id) }
+func (d *declarations) heldInState(kind objectKind, id string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.inState == nil {
+		d.inState = make(map[declarationKey]int)
+	}
+	d.inState[declarationKey{kind, id}]++
+}
 
 func (d *declarations) gone(kind objectKind, id string) {
 	d.mu.Lock()
@@ -112,7 +122,14 @@ func (d *declarations) mark(m *map[declarationKey]bool, kind objectKind, id stri
 
 // wasInState reports whether an instance in state holds the object.
 func (d *declarations) wasInState(kind objectKind, id string) bool {
-	return d.has(&d.inState, kind, id)
+	return d.holders(kind, id) > 0
+}
+
+// holders counts the objects in state that hold the object.
+func (d *declarations) holders(kind objectKind, id string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.inState[declarationKey{kind, id}]
 }
 
 // wasCreated reports whether a Create of this walk made or adopted the object.
@@ -310,7 +327,7 @@ func (d *declarations) undecided(kind objectKind, id string) bool {
 	defer d.mu.Unlock()
 	key := declarationKey{kind, id}
 	_, planned := d.seen[key]
-	return d.inState[key] && !planned
+	return d.inState[key] > 0 && !planned
 }
 
 // holdsAny reports whether an instance in state holds an object of the kind.

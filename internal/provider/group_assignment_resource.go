@@ -118,6 +118,9 @@ func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.M
 		if r.data.declared.wasCreated(declaredGroup, state.ID.ValueString()) {
 			return // create_before_destroy: this apply's create took the assignment over, and Delete keeps it
 		}
+		if r.data.declared.planDestroyKeptByAnother(ctx, resp.Private, declaredGroup, state.ID.ValueString(), &resp.Diagnostics) {
+			return // a deposed object: the current object keeps the assignment, and Delete keeps it
+		}
 		if err := r.data.declared.destroying(declaredGroup, state.ID.ValueString(), groupLabel(state.GroupID)); err != nil {
 			resp.Diagnostics.AddError("One Okta object, one declaration", err.Error())
 		}
@@ -250,6 +253,7 @@ func (r *groupAssignmentResource) Read(ctx context.Context, req resource.ReadReq
 		r.data.declared.gone(declaredGroup, state.ID.ValueString())
 		return
 	}
+	r.data.declared.markHeldTwice(ctx, resp.Private, declaredGroup, state.ID.ValueString(), &resp.Diagnostics)
 	resp.Diagnostics.Append(r.setState(ctx, &state, assignment, &resp.State)...)
 }
 
@@ -277,6 +281,9 @@ func (r *groupAssignmentResource) Delete(ctx context.Context, req resource.Delet
 	}
 	if r.data.declared.wasCreated(declaredGroup, state.ID.ValueString()) {
 		return // create_before_destroy: this apply's create holds the same assignment now
+	}
+	if destroyKeptByAnother(ctx, req.Private) {
+		return // a deposed object whose assignment the current object keeps
 	}
 	err := r.data.okta.UnassignGroupFromApp(ctx, r.data.appID, state.ID.ValueString())
 	if err != nil && !okta.IsNotFound(err) {

@@ -37,7 +37,7 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	if req.Plan.Raw.IsNull() {
 		if !resp.Diagnostics.HasError() {
-			r.planDestroy(ctx, state, &resp.Diagnostics)
+			r.planDestroy(ctx, state, resp.Private, &resp.Diagnostics)
 		}
 		return
 	}
@@ -308,10 +308,13 @@ func (r *userAssignmentResource) existingCheck(userID string, orgRole types.Stri
 
 // planDestroy records the destroy and refuses one Okta would refuse
 // (refuseIfGroupKeepsAccess).
-func (r *userAssignmentResource) planDestroy(ctx context.Context, state userAssignmentModel, diags *diag.Diagnostics) {
+func (r *userAssignmentResource) planDestroy(ctx context.Context, state userAssignmentModel, private privateData, diags *diag.Diagnostics) {
 	userID := state.ID.ValueString()
 	if r.data.declared.wasCreated(declaredUser, userID) {
 		return // create_before_destroy: this apply's create took the assignment over, and Delete keeps it
+	}
+	if r.data.declared.planDestroyKeptByAnother(ctx, private, declaredUser, userID, diags) {
+		return // a deposed object: the current object keeps the assignment, and Delete keeps it
 	}
 	if err := r.data.declared.destroying(declaredUser, userID, declarationLabel(state.Login, state.UserID)); err != nil {
 		diags.AddError("One Okta object, one declaration", err.Error())

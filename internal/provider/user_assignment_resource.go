@@ -264,6 +264,7 @@ func (r *userAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 	if state.WaitForProvisioning.IsNull() {
 		state.WaitForProvisioning = types.BoolValue(true) // after import
 	}
+	r.data.declared.markHeldTwice(ctx, resp.Private, declaredUser, state.ID.ValueString(), &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -338,6 +339,9 @@ func (r *userAssignmentResource) Delete(ctx context.Context, req resource.Delete
 		// create_before_destroy: this apply's create holds the same
 		// assignment now; unassigning it would leave state saying assigned.
 		return
+	}
+	if destroyKeptByAnother(ctx, req.Private) {
+		return // a deposed object whose assignment the current object keeps
 	}
 	err := r.unassign(ctx, userID, groupUnassignWait)
 	switch {

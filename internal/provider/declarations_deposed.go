@@ -1,0 +1,85 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+)
+
+// A deposed object that holds what the current object holds.
+//
+// When the create of a create_before_destroy replacement succeeds and the
+// destroy of the old object fails, Terraform keeps the old object in state
+// as deposed next to the new current one. For the single assignments both
+// hold the same Okta object (the replacement assigns the same user or group
+// again), and every later plan destroys the deposed one. That destroy must
+// neither conflict with the current object, which keeps the object, nor
+// unassign it at apply: it only drops the deposed object from state.
+//
+// Terraform reads both through UpgradeResourceState (observeState), so the
+// registry counts two holders, and Read marks both objects' private state
+// as held twice (the refreshed state, with the mark, is what apply reads).
+// The deposed object's destroy plan then waits for the other holder's plan:
+// if it keeps the object (or replaces it), the destroy keeps the mark,
+// records no declaration and Delete makes no request. If the other is
+// destroyed too (terraform destroy), or plans nothing in time, the mark is
+// cleared and the destroy is an ordinary one; two destroys of one object are
+// no conflict, and the second Delete finds it gone.
+//
+// Terraform 1.5.7 plans a deposed object's destroy again in the apply walk,
+// from the object's state and with nothing else of the plan: only the
+// deposed object is read there, so the registry counts one holder, and the
+// mark its Read left decides.
+
+const keptByAnotherKey = "kept_by_another"
+
+type privateData interface {
+	privateSetter
+	privateGetter
+}
+
+// markHeldTwice (Read) marks the object's private state when another object
+// in state holds the same Okta object, and clears the mark otherwise.
+func (d *declarations) markHeldTwice(ctx context.Context, private privateSetter, kind objectKind, id string, diags *diag.Diagnostics) {
+	var mark []byte
+	if d.holders(kind, id) > 1 {
+		mark = []byte("true")
+	}
+	diags.Append(private.SetKey(ctx, keptByAnotherKey, mark)...)
+}
+
+// keptByAnother reports whether another object in state holds the object and
+// its plan keeps it.
+func (d *declarations) keptByAnother(ctx context.Context, kind objectKind, id string) bool {
+	decl, ok := d.await(ctx, kind, id, groupPlanWait)
+	return ok && !decl.destroying
+}
+
+// planDestroyKeptByAnother decides a destroy plan (private is the planned
+// private state, the prior one to start with): it returns true, with the
+// mark kept, when another object in state keeps the Okta object, and false,
+// with the mark cleared, for an ordinary destroy.
+func (d *declarations) planDestroyKeptByAnother(ctx context.Context, private privateData, kind objectKind, id string, diags *diag.Diagnostics) bool {
+	marked := destroyKeptByAnother(ctx, private)
+	kept := false
+	switch {
+	case id == "":
+	case d.holders(kind, id) > 1:
+		kept = d.keptByAnother(ctx, kind, id)
+	default:
+		// The apply walk's plan of a deposed object's destroy: what the
+		// plan walk decided, through the mark.
+		kept = marked
+	}
+	if !kept && marked {
+		diags.Append(private.SetKey(ctx, keptByAnotherKey, nil)...)
+	}
+	return kept
+}
+
+// destroyKeptByAnother reports whether the plan of this destroy found the
+// object kept by another object in state: Delete then only drops it from state.
+func destroyKeptByAnother(ctx context.Context, private privateGetter) bool {
+	raw, _ := private.GetKey(ctx, keptByAnotherKey)
+	return string(raw) == "true"
+}
