@@ -76,9 +76,13 @@ func openSharedDeclarations() *sharedDeclarations {
 	if !canLockFiles {
 		return nil
 	}
+	dir, err := privateDir(os.TempDir())
+	if err != nil {
+		return nil
+	}
 	parent := os.Getppid()
 	name := fmt.Sprintf("statsigokta-declarations-%d%s", parent, startTimeSuffix(parent))
-	s, err := joinShared(filepath.Join(os.TempDir(), name), os.Getpid())
+	s, err := joinShared(filepath.Join(dir, name), os.Getpid())
 	if err != nil {
 		return nil
 	}
@@ -94,9 +98,13 @@ func joinShared(path string, pid int) (*sharedDeclarations, error) {
 // process's start.
 func (s *sharedDeclarations) join() error {
 	for attempt := 0; s.file == nil; attempt++ {
-		f, err := os.OpenFile(s.path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+		f, err := os.OpenFile(s.path, os.O_RDWR|os.O_CREATE|os.O_APPEND|openNoFollow, 0o600)
 		if err != nil {
 			return err
+		}
+		if !ownedPrivateFile(f) {
+			_ = f.Close()
+			return fmt.Errorf("%s is not a private file of this user", s.path)
 		}
 		if err := lockFile(f); err != nil {
 			_ = f.Close()

@@ -13,3 +13,9 @@ func lockFile(*os.File) error { return os.ErrInvalid }
 func unlockFile(*os.File) {}
 
 func processAlive(int) bool { return false }
+
+const openNoFollow = 0
+
+func privateDir(string) (string, error) { return "", os.ErrInvalid }
+
+func ownedPrivateFile(*os.File) bool { return false }

@@ -4,7 +4,10 @@ package provider
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"syscall"
 )
 
@@ -20,4 +23,39 @@ func unlockFile(f *os.File) { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }
 func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// openNoFollow makes the open fail on a symlink planted in place of the file.
+const openNoFollow = syscall.O_NOFOLLOW
+
+// privateDir is base/statsigokta-<uid>, made 0700 when missing. The file in
+// it lists the logins a run declares (never a credential), and another local
+// user must not read it, plant it or point it elsewhere, so a directory that
+// is a symlink, not this user's, or open to others is refused: the provider
+// then checks each process's declarations on its own.
+func privateDir(base string) (string, error) {
+	dir := filepath.Join(base, fmt.Sprintf("statsigokta-%d", os.Getuid()))
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return "", err
+	}
+	info, err := os.Lstat(dir)
+	if err != nil {
+		return "", err
+	}
+	if !info.IsDir() || !ownedPrivate(info) {
+		return "", fmt.Errorf("%s is not a private directory of this user", dir)
+	}
+	return dir, nil
+}
+
+// ownedPrivateFile reports whether f is a regular file of this user that
+// others cannot read or write.
+func ownedPrivateFile(f *os.File) bool {
+	info, err := f.Stat()
+	return err == nil && info.Mode().IsRegular() && ownedPrivate(info)
+}
+
+func ownedPrivate(info fs.FileInfo) bool {
+	st, ok := info.Sys().(*syscall.Stat_t)
+	return ok && int(st.Uid) == os.Getuid() && info.Mode().Perm()&0o077 == 0
 }
