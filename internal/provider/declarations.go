@@ -166,13 +166,19 @@ type privateGetter interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }
 
-// markHeld records in a plan's private state the object the instance holds.
+// markHeld records in the private state of a plan with a configuration (an
+// object kept, changed or replaced) the object the instance holds. Such a
+// plan is never a deposed object's, so it also drops a kept_by_another mark
+// its Read left while a deposed copy was in state: a replacement's destroy
+// half inherits this private state, and must unassign.
 func markHeld(ctx context.Context, private privateSetter, id string) diag.Diagnostics {
 	value, err := json.Marshal(id)
 	if err != nil {
 		return nil
 	}
-	return private.SetKey(ctx, heldKey, value)
+	diags := private.SetKey(ctx, keptByAnotherKey, nil)
+	diags.Append(private.SetKey(ctx, heldKey, value)...)
+	return diags
 }
 
 // replacement says how a create plan for the object replaces an instance's

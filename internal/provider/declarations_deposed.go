@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
@@ -66,6 +67,17 @@ func (d *declarations) planDestroyKeptByAnother(ctx context.Context, private pri
 	case id == "":
 	case d.holders(kind, id) > 1:
 		kept = d.keptByAnother(ctx, kind, id)
+		if kept && !marked {
+			// The apply walk decides from the mark alone, which only a
+			// refresh that saw both objects leaves: without it, Delete
+			// would unassign what the other object keeps.
+			diags.AddError("Deposed copy not refreshed", fmt.Sprintf("Terraform's state holds %s twice: "+
+				"a deposed copy, left by an interrupted create_before_destroy replacement, next to the current object, "+
+				"which keeps it. This plan destroys the deposed copy, and that destroy must only drop it from state. "+
+				"The provider tells the two apart when it refreshes them, and this plan did not refresh the copy after "+
+				"reading both (-refresh=false, or a refresh that ran first). Nothing was changed. Run terraform plan "+
+				"or apply again without -refresh=false.", string(kind)+" "+id))
+		}
 	default:
 		// The apply walk's plan of a deposed object's destroy: what the
 		// plan walk decided, through the mark.
@@ -82,4 +94,22 @@ func (d *declarations) planDestroyKeptByAnother(ctx context.Context, private pri
 func destroyKeptByAnother(ctx context.Context, private privateGetter) bool {
 	raw, _ := private.GetKey(ctx, keptByAnotherKey)
 	return string(raw) == "true"
+}
+
+// refuseStaleMark refuses, in the plan of an instance that moves off the
+// object it holds (to another user or group), a mark left by a Read while a
+// deposed copy was in state, if no copy is in state now (the plan did not
+// refresh, and the apply that dropped the copy kept the mark). A
+// create_before_destroy replacement deposes the old object, and Terraform
+// plans that destroy again in the apply walk from its state alone: the mark
+// would keep the old user or group assigned with no state holding them.
+func (d *declarations) refuseStaleMark(ctx context.Context, private privateGetter, kind objectKind, id string, diags *diag.Diagnostics) {
+	if !destroyKeptByAnother(ctx, private) || d.holders(kind, id) > 1 {
+		return
+	}
+	diags.AddError("Refresh needed before this change", fmt.Sprintf("This resource's state still carries a mark "+
+		"from a deposed copy of it that an earlier apply removed: the %s %s was held twice then. Unrefreshed, the "+
+		"mark would keep %s assigned once this change moves the resource off it. Nothing was changed. Run terraform "+
+		"plan or apply without -refresh=false (a refresh clears the mark), or terraform apply -refresh-only first.",
+		kind, id, id))
 }

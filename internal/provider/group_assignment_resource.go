@@ -136,8 +136,14 @@ func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.M
 	if creating {
 		own = r.data.declared.replacementOf(ctx, req.Private, declaredGroup, groupID)
 	} else {
+		if replacing { // before markHeld, which clears the mark (req.Private is resp.Private)
+			r.data.declared.refuseStaleMark(ctx, req.Private, declaredGroup, state.ID.ValueString(), &resp.Diagnostics)
+		}
 		// Read by this instance's create plan if Terraform replaces it.
 		resp.Diagnostics.Append(markHeld(ctx, resp.Private, state.ID.ValueString())...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	var err error
 	switch {

@@ -74,8 +74,14 @@ func (r *userAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if creating {
 		own = r.data.declared.replacementOf(ctx, req.Private, declaredUser, userID)
 	} else {
+		if replacing { // before markHeld, which clears the mark (req.Private is resp.Private)
+			r.data.declared.refuseStaleMark(ctx, req.Private, declaredUser, state.ID.ValueString(), &resp.Diagnostics)
+		}
 		// Read by this instance's create plan if Terraform replaces it.
 		resp.Diagnostics.Append(markHeld(ctx, resp.Private, state.ID.ValueString())...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	label := declarationLabel(config.Login, plan.UserID)
 	if own != replacingMarked && !r.declare(state, replacing, userID, label, plan.OrgRole, &resp.Diagnostics) {
