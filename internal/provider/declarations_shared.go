@@ -3,6 +3,7 @@ package provider
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // One Okta object, one declaration, across provider blocks.
@@ -72,21 +76,53 @@ type sharedDeclarations struct {
 
 // openSharedDeclarations joins the file of this run, or returns nil when it
 // cannot (no flock, a read-only temp dir): then each process checks its own.
-func openSharedDeclarations() *sharedDeclarations {
+// refused is the errNotPrivate of a directory it would not use, which
+// Configure reports (warnSharedRefused); other failures are not reported.
+func openSharedDeclarations() (shared *sharedDeclarations, refused error) {
 	if !canLockFiles {
-		return nil
+		return nil, nil
 	}
 	dir, err := privateDir(os.TempDir())
 	if err != nil {
-		return nil
+		return nil, onlyNotPrivate(err)
 	}
 	parent := os.Getppid()
 	name := fmt.Sprintf("statsigokta-declarations-%d%s", parent, startTimeSuffix(parent))
-	s, err := joinShared(filepath.Join(dir, name), os.Getpid())
-	if err != nil {
-		return nil
+	if s, err := joinShared(filepath.Join(dir, name), os.Getpid()); err == nil {
+		return s, nil
 	}
-	return s
+	return nil, nil // a file in this user's own directory: nobody else's doing
+}
+
+// onlyNotPrivate keeps of privateDir's error the refusal of a directory.
+func onlyNotPrivate(err error) error {
+	if errors.As(err, &errNotPrivate{}) {
+		return err
+	}
+	return nil
+}
+
+// errNotPrivate is privateDir's refusal of a directory another local user
+// could read, plant or point elsewhere.
+type errNotPrivate struct{ dir, why string }
+
+func (e errNotPrivate) Error() string {
+	return fmt.Sprintf("%s is not a private directory of this user: %s", e.dir, e.why)
+}
+
+// warnSharedRefused tells, at each Configure, that the declarations of
+// this run's other provider processes are not checked, as another local user
+// could have arranged that unseen.
+func warnSharedRefused(ctx context.Context, refused error, diags *diag.Diagnostics) {
+	if refused == nil {
+		return
+	}
+	tflog.Warn(ctx, "shared declarations file not used", map[string]any{"error": refused.Error()})
+	diags.AddWarning("Duplicate declarations checked per provider block only",
+		fmt.Sprintf("The provider did not use its shared declarations file, because %s. Each provider block (alias, "+
+			"or OpenTofu provider for_each) therefore checks only its own resources for two that name one Okta "+
+			"object. Another local user may have created that path: remove it, or set TMPDIR to a directory of "+
+			"your own.", refused))
 }
 
 func joinShared(path string, pid int) (*sharedDeclarations, error) {

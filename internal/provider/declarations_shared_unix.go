@@ -31,8 +31,9 @@ const openNoFollow = syscall.O_NOFOLLOW
 // privateDir is base/statsigokta-<uid>, made 0700 when missing. The file in
 // it lists the logins a run declares (never a credential), and another local
 // user must not read it, plant it or point it elsewhere, so a directory that
-// is a symlink, not this user's, or open to others is refused: the provider
-// then checks each process's declarations on its own.
+// is a symlink, not this user's, or open to others is refused with an
+// errNotPrivate saying which and why: the provider then checks each
+// process's declarations on its own, and warns (warnSharedRefused).
 func privateDir(base string) (string, error) {
 	dir := filepath.Join(base, fmt.Sprintf("statsigokta-%d", os.Getuid()))
 	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -42,8 +43,16 @@ func privateDir(base string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !info.IsDir() || !ownedPrivate(info) {
-		return "", fmt.Errorf("%s is not a private directory of this user", dir)
+	st, _ := info.Sys().(*syscall.Stat_t)
+	switch {
+	case info.Mode()&fs.ModeSymlink != 0:
+		return "", errNotPrivate{dir, "it is a symlink"}
+	case !info.IsDir():
+		return "", errNotPrivate{dir, "it is not a directory"}
+	case st == nil || int(st.Uid) != os.Getuid():
+		return "", errNotPrivate{dir, "it belongs to another user"}
+	case !ownedPrivate(info):
+		return "", errNotPrivate{dir, fmt.Sprintf("other users can open it (mode %v)", info.Mode().Perm())}
 	}
 	return dir, nil
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -73,21 +74,67 @@ func (r *groupPushResource) awaitTargetFree(ctx context.Context, plan *groupPush
 	return false
 }
 
-// refuseSwap refuses, at plan time, a move onto the Statsig group of a link
-// that this plan moves onto this link's group: each move waits for the
-// other to let go first (awaitTargetFree), so neither could apply.
+// rememberMove records, for refuseSwap, that this plan moves the link in
+// state to the planned Statsig group, and the two groups' names for its
+// message. Each link records before it checks, so whichever move of a
+// circle is planned last finds the whole circle.
+func (r *groupPushResource) rememberMove(state groupPushModel, plan groupPushModel) {
+	from, to := state.TargetGroupID.ValueString(), plan.TargetGroupID.ValueString()
+	r.data.rememberPlannedMapping(movedFrom, from, to)
+	r.data.rememberPlannedMapping(targetNamed, from, state.TargetGroupName.ValueString())
+	r.data.rememberPlannedMapping(targetNamed, to, plan.TargetGroupName.ValueString())
+}
+
+// refuseSwap refuses, at plan time, a move that closes a circle: the links
+// this plan moves, followed from this link's new Statsig group, lead back to
+// the group this link leaves (two links swapping their groups, or three or
+// more rotating them). Each move waits for the link on its new group to let
+// go first (awaitTargetFree), so none of them could apply.
 func (r *groupPushResource) refuseSwap(state groupPushModel, plan groupPushModel, diags *diag.Diagnostics) {
 	from, to := state.TargetGroupID.ValueString(), plan.TargetGroupID.ValueString()
-	if r.data.plannedMapping(movedFrom, to) != from {
+	circle := r.moveCircle(from, to)
+	if circle == nil {
 		return
 	}
-	diags.AddAttributeError(path.Root("target_group_id"), "Two links swap their Statsig groups",
-		fmt.Sprintf("This plan moves this link from %s to %s, and the link that holds %s to %s. Okta links a Statsig "+
-			"group to one Okta group, and each move keeps its link until the other has let go, so the two cannot be "+
-			"applied together without leaving a group pushed nowhere. Swap them in two applies: first remove one of "+
-			"the two links (or point it at a third group) and apply, then configure the swap's second half.",
-			nameOrID(state.TargetGroupName, state.TargetGroupID), nameOrID(plan.TargetGroupName, plan.TargetGroupID),
-			nameOrID(plan.TargetGroupName, plan.TargetGroupID), nameOrID(state.TargetGroupName, state.TargetGroupID)))
+	names := make([]string, len(circle))
+	for i, id := range circle {
+		names[i] = r.targetLabel(id)
+	}
+	diags.AddAttributeError(path.Root("target_group_id"), "Links move onto each other's Statsig groups",
+		fmt.Sprintf("This plan moves %d links in a circle, each onto the Statsig group another of them leaves: %s (this link "+
+			"moves from %s to %s). Okta links a Statsig group to one Okta group, and each move keeps its link until "+
+			"the link on its new group has let go, so they cannot be applied together without leaving a group "+
+			"pushed nowhere. Make the change in two applies: first remove one of these links (or point it at a "+
+			"Statsig group no other link holds) and apply, then configure the rest.",
+			len(circle)-1, strings.Join(names, " -> "),
+			nameOrID(state.TargetGroupName, state.TargetGroupID), nameOrID(plan.TargetGroupName, plan.TargetGroupID)))
+}
+
+// moveCircle follows the planned moves from to and returns the chain of
+// Statsig groups from from back to from, or nil when it does not close
+// (it ends, or loops without from: that circle's own links refuse it).
+func (r *groupPushResource) moveCircle(from, to string) []string {
+	chain := []string{from}
+	seen := map[string]bool{from: true}
+	next := to
+	for next != "" && !seen[next] { // seen: ends on any loop
+		seen[next] = true
+		chain = append(chain, next)
+		next = r.data.plannedMapping(movedFrom, next)
+	}
+	if next != from {
+		return nil
+	}
+	return append(chain, from)
+}
+
+// targetLabel names a Statsig group of a planned move: its quoted name when
+// a plan recorded it, else its id.
+func (r *groupPushResource) targetLabel(id string) string {
+	if name := r.data.plannedMapping(targetNamed, id); name != "" {
+		return fmt.Sprintf("%q", name)
+	}
+	return id
 }
 
 // checkLink checks the planned link against Okta's one-to-one rule,

@@ -90,7 +90,7 @@ func (r *groupPushResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			// A move, in place (group_push_move.go): a new mapping, and the
 			// old target freed for another link of this plan.
 			// The move first (refuseSwap), then the freed target (awaitTargetFreed).
-			r.data.rememberPlannedMapping(movedFrom, state.TargetGroupID.ValueString(), plan.TargetGroupID.ValueString())
+			r.rememberMove(state, plan)
 			r.data.rememberPlannedMapping(byTarget, state.TargetGroupID.ValueString(), state.ID.ValueString())
 			plan.ID, plan.LastPush, plan.ErrorSummary = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
 			// Okta keeps one mapping per source, and the move deletes it
@@ -438,6 +438,9 @@ const (
 	// movedFrom keys a move by the Statsig group it leaves; the value is the
 	// group it moves to (not a mapping id).
 	movedFrom = "moved from"
+	// targetNamed keys a Statsig group of a planned move by its id; the
+	// value is its name (not a mapping id), for refuseSwap's message.
+	targetNamed = "named"
 )
 
 func (d *providerData) rememberPlannedMapping(by, groupID, mappingID string) {

@@ -69,6 +69,9 @@ type statsigOktaProvider struct {
 	// shared is the declarations file of the run's provider processes
 	// (declarations_shared.go); nil unless Terraform started this process.
 	shared *sharedDeclarations
+	// sharedRefused says why the shared file was not used, when its
+	// directory was refused; Configure warns of it.
+	sharedRefused error
 }
 
 var osGetenv = os.Getenv
@@ -227,6 +230,7 @@ func (p *statsigOktaProvider) Configure(ctx context.Context, req provider.Config
 		getenv = osGetenv
 	}
 	p.current.Store(nil) // a new walk; its registry starts empty
+	warnSharedRefused(ctx, p.sharedRefused, &resp.Diagnostics)
 	settings := resolveSettings(ctx, cfg, getenv)
 	if settings.anyUnknown {
 		// A value depends on a resource not applied yet; Terraform calls

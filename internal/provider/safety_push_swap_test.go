@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -12,36 +13,74 @@ import (
 // Two links whose moves depend on each other (issue 11, invariants 1 and 5):
 // a move onto the Statsig group of a link that the same apply moves away.
 
-// twoLinksConfig links Engineering and Platform to Statsig-Checkout-<role>.
-func twoLinksConfig(provider, eng, product, engRole, productRole string) string {
-	link := func(name, source, role string) string {
-		return fmt.Sprintf("resource \"statsigokta_group_push\" %q {\n  source_group_id = %q\n  project = \"Checkout\"\n  role = %q\n}\n",
-			name, source, role)
+// pushLink is one statsigokta_group_push of linksConfig: a source group
+// linked to Statsig-Checkout-<role>.
+type pushLink struct{ name, source, role string }
+
+// linksConfig links each source group to Statsig-Checkout-<role>.
+func linksConfig(provider string, links ...pushLink) string {
+	config := provider
+	for _, l := range links {
+		config += fmt.Sprintf("resource \"statsigokta_group_push\" %q {\n  source_group_id = %q\n  project = \"Checkout\"\n  role = %q\n}\n",
+			l.name, l.source, l.role)
 	}
-	return provider + link("eng", eng, engRole) + link("product", product, productRole)
+	return config
 }
 
-// The admin swaps the Statsig groups of two links in one change. Each move
-// must keep its link until the other has let go, so neither could apply:
-// the plan refuses with zero writes and says how to do it in two applies.
+// twoLinksConfig links Engineering and Platform to Statsig-Checkout-<role>.
+func twoLinksConfig(provider, eng, product, engRole, productRole string) string {
+	return linksConfig(provider, pushLink{"eng", eng, engRole}, pushLink{"product", product, productRole})
+}
+
+// The admin moves links onto each other's Statsig groups in one change. Each
+// move must keep its link until the link on its new group has let go, so
+// none could apply: the plan refuses with zero writes, names the circle of
+// groups, and says how to do it in two applies.
 func TestAccSafety_pushSwapRefused(t *testing.T) {
 	t.Parallel()
-	cli := newCLIRun(t)
-	sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
-	eng, product := groupID(t, sb, "Engineering"), groupID(t, sb, "Platform")
-	cli.writeConfig(twoLinksConfig(providerConfig(sb), eng, product, "Member", "Admin"))
-	cli.mustRun("apply", "-auto-approve", "-input=false")
-	cli.writeConfig(twoLinksConfig(providerConfig(sb), eng, product, "Admin", "Member"))
-	mark := len(sb.Requests())
-	out, code := cli.run("apply", "-auto-approve", "-input=false")
-	if want := wrapped("Two links swap their Statsig groups", "two applies"); code == 0 || !want.MatchString(out) {
-		t.Fatalf("the swap was not refused with %s (exit %d):\n%s", want, code, out)
+	// Each case: the links' roles before and after, for Engineering, Platform
+	// and Data Science in that order.
+	cases := []struct {
+		name          string
+		before, after []string
+	}{
+		{"two links swap their groups", []string{"Member", "Admin"}, []string{"Admin", "Member"}},
+		{"three links rotate their groups", []string{"Member", "Admin", "Read Only"}, []string{"Admin", "Read Only", "Member"}},
 	}
-	if err := checkWritesSince(sb, mark); err != nil {
-		t.Errorf("the refused swap wrote: %v", err)
-	}
-	if m, ok := mappingOf(sb, eng); !ok || m.TargetGroupID != groupID(t, sb, "Statsig-Checkout-Member") {
-		t.Errorf("Engineering is no longer linked to Statsig-Checkout-Member: %+v", sb.PushMappings())
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cli := newCLIRun(t)
+			sb := newTestSandbox(t, sandbox.Options{Fixture: pushFixture()})
+			sources := []string{groupID(t, sb, "Engineering"), groupID(t, sb, "Platform"), groupID(t, sb, "Data Science")}
+			config := func(roles []string) string {
+				links := make([]pushLink, len(roles))
+				for i, role := range roles {
+					links[i] = pushLink{fmt.Sprintf("link%d", i), sources[i], role}
+				}
+				return linksConfig(providerConfig(sb), links...)
+			}
+			cli.writeConfig(config(tc.before))
+			cli.mustRun("apply", "-auto-approve", "-input=false")
+			cli.writeConfig(config(tc.after))
+			mark := len(sb.Requests())
+			out, code := cli.run("apply", "-auto-approve", "-input=false")
+			want := wrapped("Links move onto each other's Statsig groups", fmt.Sprintf("moves %d links in a circle", len(tc.after)),
+				"two applies")
+			group := `"Statsig-Checkout-[A-Za-z\s]+"`
+			circle := regexp.MustCompile(group + strings.Repeat(`\s+->\s+`+group, len(tc.after)))
+			if code == 0 || !want.MatchString(out) || !circle.MatchString(out) {
+				t.Fatalf("the moves were not refused with %s and the circle %s (exit %d):\n%s", want, circle, code, out)
+			}
+			if err := checkWritesSince(sb, mark); err != nil {
+				t.Errorf("the refused moves wrote: %v", err)
+			}
+			for i, role := range tc.before {
+				if m, ok := mappingOf(sb, sources[i]); !ok || m.TargetGroupID != groupID(t, sb, "Statsig-Checkout-"+role) {
+					t.Errorf("link%d is no longer linked to Statsig-Checkout-%s: %+v", i, role, sb.PushMappings())
+				}
+			}
+		})
 	}
 }
 

@@ -25,12 +25,13 @@ func Serve(_ context.Context, version string, debug bool) error {
 	// Started by Terraform: this process's declarations meet those of the
 	// run's other provider processes (declarations_shared.go).
 	var shared *sharedDeclarations
+	var refused error // a shared directory not used, warned of in Configure
 	if !debug {
-		shared = openSharedDeclarations()
+		shared, refused = openSharedDeclarations()
 		defer shared.close()
 	}
 	return tf6server.Serve(providerAddress, func() tfprotov6.ProviderServer {
-		server, _ := newProtocol6Server(version, shared)()
+		server, _ := newProtocol6Server(version, shared, refused)()
 		return server
 	}, opts...)
 }
@@ -39,14 +40,14 @@ func Serve(_ context.Context, version string, debug bool) error {
 // providerserver.NewProtocol6WithError does, wrapped in releaseContexts and
 // observeState.
 func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error) {
-	return newProtocol6Server(version, nil)
+	return newProtocol6Server(version, nil, nil)
 }
 
-func newProtocol6Server(version string, shared *sharedDeclarations) func() (tfprotov6.ProviderServer, error) {
+func newProtocol6Server(version string, shared *sharedDeclarations, sharedRefused error) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
 		quietFrameworkTrace()
 		p := newProvider(version)
-		p.shared = shared
+		p.shared, p.sharedRefused = shared, sharedRefused
 		server, err := providerserver.NewProtocol6WithError(p)()
 		if err != nil {
 			return nil, err
