@@ -36,6 +36,7 @@ type options struct {
 	ctx             context.Context // canceled on SIGINT/SIGTERM
 	sizes           []int
 	setSizes        []int // rows of statsigokta_user_assignments (set.go)
+	floorSizes      []int // rows of Terraform core alone (floor.go)
 	baseline        map[int]bool
 	pacedBaseline   map[int]bool
 	latency         time.Duration
@@ -54,6 +55,7 @@ func main() {
 	var o options
 	sizes := flag.String("sizes", "100,1000,5000", "numbers of user assignments N to measure")
 	setSizes := flag.String("set-sizes", "", "numbers of users N of one statsigokta_user_assignments to measure (set.go), e.g. 5000,50000")
+	floorSizes := flag.String("floor-sizes", "", "numbers of users N of a no-change plan through floorprovider, Terraform core's own cost (floor.go), e.g. 5000,50000")
 	baseline := flag.String("baseline", "100,1000", "sizes at which to also run the baseline (shared_reads = false)")
 	paced := flag.String("paced-baseline", "100", "baseline sizes run against the real apps bucket (the others raise it and only count calls)")
 	flag.DurationVar(&o.latency, "latency", 50*time.Millisecond, "sandbox latency per request")
@@ -74,6 +76,9 @@ func main() {
 		fail(err)
 	}
 	if o.setSizes, err = parseInts(*setSizes); err != nil {
+		fail(err)
+	}
+	if o.floorSizes, err = parseInts(*floorSizes); err != nil {
 		fail(err)
 	}
 	if o.applySizes, err = parseInts(*applySizes); err != nil {
@@ -187,6 +192,14 @@ func run(o options) error {
 		}
 		sets = append(sets, r)
 	}
+	var floors []floorRow
+	for _, n := range o.floorSizes {
+		r, err := measureFloor(o, n, work)
+		if err != nil {
+			return fmt.Errorf("floor of %d: %w", n, err)
+		}
+		floors = append(floors, r...)
+	}
 	lifecycle, err := measureLifecycles(o, work, sandboxBin, provider, tfrc)
 	if err != nil {
 		return err
@@ -196,6 +209,7 @@ func run(o options) error {
 		printReport(os.Stdout, o, rows, time.Since(started))
 	}
 	printSetReport(os.Stdout, rows, sets)
+	printFloorReport(os.Stdout, rows, floors)
 	printLifecycle(os.Stdout, o, lifecycle)
 	if (len(rows) > 0 && !targetsMet(rows)) || !setTargetsMet(rows, sets) || !lifecycleTargetsMet(lifecycle) {
 		return errors.New("targets not met")
