@@ -77,6 +77,14 @@ type declarations struct {
 	// made: objects a Create of this apply walk made or adopted, which the
 	// Delete of a create_before_destroy replacement must not remove.
 	made map[declarationKey]bool
+	// keptDestroys: destroys this walk planned as kept by another object in
+	// state, which Delete then skips; destroyPlans: how many of an object's
+	// holders are planning a destroy that waits for another holder's plan
+	// (declarations_deposed.go).
+	keptDestroys map[declarationKey]bool
+	destroyPlans map[declarationKey]int
+	// deleting: objects whose Delete started in this walk.
+	deleting map[declarationKey]bool
 	// shared: the declarations of the run's other provider processes
 	// (declarations_shared.go), nil in a process not started by Terraform;
 	// scope names this configuration's org and app there.
@@ -379,13 +387,19 @@ func (d *declarations) awaitDeclared(ctx context.Context, kind objectKind, id st
 }
 
 func (d *declarations) await(ctx context.Context, kind objectKind, id string, wait time.Duration) (decl declaration, ok bool) {
+	return d.awaitUnless(ctx, kind, id, wait, func() bool { return false })
+}
+
+// awaitUnless is await that also stops once pointless says so (called with
+// d.mu held).
+func (d *declarations) awaitUnless(ctx context.Context, kind objectKind, id string, wait time.Duration, pointless func() bool) (decl declaration, ok bool) {
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	_ = poll(ctx, pollBackoff{first: 100 * time.Millisecond, max: 100 * time.Millisecond}, func() (bool, error) {
 		d.mu.Lock()
+		defer d.mu.Unlock()
 		decl, ok = d.seen[declarationKey{kind, id}]
-		d.mu.Unlock()
-		return ok, nil
+		return ok || pointless(), nil
 	})
 	return decl, ok
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
@@ -30,7 +31,10 @@ import (
 // Terraform 1.5.7 plans a deposed object's destroy again in the apply walk,
 // from the object's state and with nothing else of the plan: only the
 // deposed object is read there, so the registry counts one holder, and the
-// mark its Read left decides.
+// mark its Read left decides. Delete skips only a destroy that its own walk
+// planned as kept: the destroy of a current object is not planned again at
+// apply, so a mark that outlived its deposed copy (a plan without a refresh)
+// cannot keep a destroyed assignment in Okta.
 
 const keptByAnotherKey = "kept_by_another"
 
@@ -49,11 +53,42 @@ func (d *declarations) markHeldTwice(ctx context.Context, private privateSetter,
 	diags.Append(private.SetKey(ctx, keptByAnotherKey, mark)...)
 }
 
+// deposedPlanWait bounds how long a deposed object's destroy plan waits for
+// the current object's plan. It is paid only while a deposed copy is in
+// state, and in full only when no other holder plans or deletes the object
+// (-target, say): on a loaded machine Terraform may start the current object's plan seconds
+// after the deposed one's, and a shorter wait turned a kept object into a
+// conflict error.
+const deposedPlanWait = 10 * time.Second
+
 // keptByAnother reports whether another object in state holds the object and
-// its plan keeps it.
+// its plan keeps it. It stops waiting as soon as every holder is in a
+// destroy plan (terraform destroy), as those wait for each other.
 func (d *declarations) keptByAnother(ctx context.Context, kind objectKind, id string) bool {
-	decl, ok := d.await(ctx, kind, id, groupPlanWait)
+	key := declarationKey{kind, id}
+	d.mu.Lock()
+	if d.destroyPlans == nil {
+		d.destroyPlans = make(map[declarationKey]int)
+	}
+	d.destroyPlans[key]++
+	d.mu.Unlock()
+	decl, ok := d.awaitUnless(ctx, kind, id, deposedPlanWait, func() bool {
+		// In terraform destroy's apply walk only the deposed object's
+		// destroy is planned again; the current one's Delete runs beside it.
+		return d.destroyPlans[key] >= d.inState[key] || d.deleting[key]
+	})
 	return ok && !decl.destroying
+}
+
+// deletesNothing reports, in Delete, whether this walk planned the destroy as
+// kept by another object in state: the object then only leaves state.
+// Otherwise it records that the object is being deleted.
+func (d *declarations) deletesNothing(ctx context.Context, private privateGetter, kind objectKind, id string) bool {
+	if destroyKeptByAnother(ctx, private) && d.has(&d.keptDestroys, kind, id) {
+		return true
+	}
+	d.mark(&d.deleting, kind, id)
+	return false
 }
 
 // planDestroyKeptByAnother decides a destroy plan (private is the planned
@@ -85,6 +120,9 @@ func (d *declarations) planDestroyKeptByAnother(ctx context.Context, private pri
 	}
 	if !kept && marked {
 		diags.Append(private.SetKey(ctx, keptByAnotherKey, nil)...)
+	}
+	if kept {
+		d.mark(&d.keptDestroys, kind, id)
 	}
 	return kept
 }

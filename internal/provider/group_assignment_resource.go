@@ -127,23 +127,26 @@ func (r *groupAssignmentResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !known(plan.GroupID) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	groupID := plan.GroupID.ValueString()
-	creating, replacing := req.State.Raw.IsNull(), !req.State.Raw.IsNull() && groupID != state.ID.ValueString()
-	own := notReplacing
-	if creating {
-		own = r.data.declared.replacementOf(ctx, req.Private, declaredGroup, groupID)
-	} else {
+	// A group_id known only at apply replaces too (it is RequiresReplace).
+	creating := req.State.Raw.IsNull()
+	replacing := !creating && (!known(plan.GroupID) || groupID != state.ID.ValueString())
+	if !creating {
 		if replacing { // before markHeld, which clears the mark (req.Private is resp.Private)
 			r.data.declared.refuseStaleMark(ctx, req.Private, declaredGroup, state.ID.ValueString(), &resp.Diagnostics)
 		}
 		// Read by this instance's create plan if Terraform replaces it.
 		resp.Diagnostics.Append(markHeld(ctx, resp.Private, state.ID.ValueString())...)
 	}
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !known(plan.GroupID) {
 		return
+	}
+	own := notReplacing
+	if creating {
+		own = r.data.declared.replacementOf(ctx, req.Private, declaredGroup, groupID)
 	}
 	var err error
 	switch {
@@ -288,7 +291,7 @@ func (r *groupAssignmentResource) Delete(ctx context.Context, req resource.Delet
 	if r.data.declared.wasCreated(declaredGroup, state.ID.ValueString()) {
 		return // create_before_destroy: this apply's create holds the same assignment now
 	}
-	if destroyKeptByAnother(ctx, req.Private) {
+	if r.data.declared.deletesNothing(ctx, req.Private, declaredGroup, state.ID.ValueString()) {
 		return // a deposed object whose assignment the current object keeps
 	}
 	err := r.data.okta.UnassignGroupFromApp(ctx, r.data.appID, state.ID.ValueString())

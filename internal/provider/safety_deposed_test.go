@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,9 @@ func TestAccSafety_deposedHoldsTheCurrentObject(t *testing.T) {
 		{"a group assignment left deposed, then apply -refresh=false", groupTarget, applyDeposedWithoutRefresh},
 		{"a user assignment whose deposed copy went, then moved to bob with -refresh=false", userTarget, retargetAfterDeposed},
 		{"a group assignment whose deposed copy went, then moved to Data Science with -refresh=false", groupTarget, retargetAfterDeposed},
+		{"a group assignment whose deposed copy went, then moved to a group_id known only at apply with -refresh=false", groupTarget, retargetToUnknownAfterDeposed},
+		{"a user assignment whose deposed copy went, then destroyed with -refresh=false", userTarget, destroyUnrefreshedAfterDeposed},
+		{"a group assignment whose deposed copy went, then destroyed with -refresh=false", groupTarget, destroyUnrefreshedAfterDeposed},
 		{"a user assignment whose deposed copy went, changed, then destroyed with -refresh=false", userTarget, updateAfterDeposed},
 		{"a group assignment whose deposed copy went, changed, then destroyed with -refresh=false", groupTarget, updateAfterDeposed},
 	} {
@@ -94,8 +98,23 @@ func applyDeposedWithoutRefresh(t *testing.T, cli *cliRun, sb *sandbox.Sandbox, 
 // unassign): the plan refuses with zero writes, and with a refresh the move
 // unassigns the old one.
 func retargetAfterDeposed(t *testing.T, cli *cliRun, sb *sandbox.Sandbox, target inPlaceTarget) {
-	cli.mustRun("apply", "-auto-approve", "-input=false")
 	config, writes := retarget(t, sb, target)
+	refuseUnrefreshedRetarget(t, cli, sb, config, writes)
+}
+
+// retargetToUnknownAfterDeposed: the same with the new group_id known only
+// at apply, which the plan cannot compare with the old one (review finding:
+// the plan returned before it looked at the mark).
+func retargetToUnknownAfterDeposed(t *testing.T, cli *cliRun, sb *sandbox.Sandbox, target inPlaceTarget) {
+	config, writes := retarget(t, sb, target)
+	science := groupID(t, sb, "Data Science")
+	config = fmt.Sprintf("resource \"terraform_data\" \"next\" {\n  input = %q\n}\n", science) +
+		strings.Replace(config, fmt.Sprintf("%q", science), "terraform_data.next.output", 1)
+	refuseUnrefreshedRetarget(t, cli, sb, config, writes)
+}
+
+func refuseUnrefreshedRetarget(t *testing.T, cli *cliRun, sb *sandbox.Sandbox, config string, writes []oktaWrite) {
+	cli.mustRun("apply", "-auto-approve", "-input=false")
 	cli.writeConfig(providerConfig(sb) + config)
 	mark := len(sb.Requests())
 	out, code := cli.run("apply", "-auto-approve", "-input=false", "-refresh=false")
@@ -111,6 +130,22 @@ func retargetAfterDeposed(t *testing.T, cli *cliRun, sb *sandbox.Sandbox, target
 	}
 }
 
+// destroyUnrefreshedAfterDeposed: the current object's state keeps the mark
+// its Read left while the deposed copy was there; a destroy planned from it
+// without a refresh must still unassign (review finding: the mark alone
+// skipped the unassign).
+func destroyUnrefreshedAfterDeposed(t *testing.T, cli *cliRun, sb *sandbox.Sandbox, target inPlaceTarget) {
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+	destroyUnrefreshed(t, cli, sb, target)
+}
+
+func destroyUnrefreshed(t *testing.T, cli *cliRun, sb *sandbox.Sandbox, target inPlaceTarget) {
+	cli.mustRun("destroy", "-auto-approve", "-input=false", "-refresh=false")
+	if err := target.assigned(sb); err == nil {
+		t.Error("the assignment is still in Okta after destroy")
+	}
+}
+
 // updateAfterDeposed: an in-place change saves the state its plan made,
 // without the mark a Read left while the deposed copy was there, so a
 // destroy planned later without a refresh unassigns.
@@ -123,10 +158,7 @@ func updateAfterDeposed(t *testing.T, cli *cliRun, sb *sandbox.Sandbox, target i
 	}
 	cli.writeConfig(providerConfig(sb) + changed)
 	cli.mustRun("apply", "-auto-approve", "-input=false", "-refresh=false")
-	cli.mustRun("destroy", "-auto-approve", "-input=false", "-refresh=false")
-	if err := target.assigned(sb); err == nil {
-		t.Error("the assignment is still in Okta after destroy")
-	}
+	destroyUnrefreshed(t, cli, sb, target)
 }
 
 // retarget is the target's configuration naming bob instead of alice, or

@@ -340,7 +340,7 @@ func (r *userAssignmentResource) Delete(ctx context.Context, req resource.Delete
 		// assignment now; unassigning it would leave state saying assigned.
 		return
 	}
-	if destroyKeptByAnother(ctx, req.Private) {
+	if r.data.declared.deletesNothing(ctx, req.Private, declaredUser, userID) {
 		return // a deposed object whose assignment the current object keeps
 	}
 	err := r.unassign(ctx, userID, groupUnassignWait)
