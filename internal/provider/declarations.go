@@ -77,11 +77,11 @@ type declarations struct {
 	// made: objects a Create of this apply walk made or adopted, which the
 	// Delete of a create_before_destroy replacement must not remove.
 	made map[declarationKey]bool
-	// keptDestroys: destroys this walk planned as kept by another object in
-	// state, which Delete then skips; destroyPlans: how many of an object's
+	// keptDestroys: how many destroys this walk planned as kept by another
+	// object in state; each lets one Delete skip. destroyPlans: how many of an object's
 	// holders are planning a destroy that waits for another holder's plan
 	// (declarations_deposed.go).
-	keptDestroys map[declarationKey]bool
+	keptDestroys map[declarationKey]int
 	destroyPlans map[declarationKey]int
 	// deleting: objects whose Delete started in this walk.
 	deleting map[declarationKey]bool

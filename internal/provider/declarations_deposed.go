@@ -82,12 +82,22 @@ func (d *declarations) keptByAnother(ctx context.Context, kind objectKind, id st
 
 // deletesNothing reports, in Delete, whether this walk planned the destroy as
 // kept by another object in state: the object then only leaves state.
-// Otherwise it records that the object is being deleted.
+// Otherwise it records that the object is being deleted. Each kept plan
+// lets one Delete skip: a current object whose destroy plan ran before the
+// copy was read carries a mark too, and of the two Deletes one unassigns.
 func (d *declarations) deletesNothing(ctx context.Context, private privateGetter, kind objectKind, id string) bool {
-	if destroyKeptByAnother(ctx, private) && d.has(&d.keptDestroys, kind, id) {
+	key := declarationKey{kind, id}
+	marked := destroyKeptByAnother(ctx, private)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if marked && d.keptDestroys[key] > 0 {
+		d.keptDestroys[key]--
 		return true
 	}
-	d.mark(&d.deleting, kind, id)
+	if d.deleting == nil {
+		d.deleting = make(map[declarationKey]bool)
+	}
+	d.deleting[key] = true
 	return false
 }
 
@@ -122,7 +132,12 @@ func (d *declarations) planDestroyKeptByAnother(ctx context.Context, private pri
 		diags.Append(private.SetKey(ctx, keptByAnotherKey, nil)...)
 	}
 	if kept {
-		d.mark(&d.keptDestroys, kind, id)
+		d.mu.Lock()
+		if d.keptDestroys == nil {
+			d.keptDestroys = make(map[declarationKey]int)
+		}
+		d.keptDestroys[declarationKey{kind, id}]++
+		d.mu.Unlock()
 	}
 	return kept
 }

@@ -119,3 +119,27 @@ func TestReplacementOf(t *testing.T) {
 		t.Error("wasCreated does not report what created recorded, by kind")
 	}
 }
+
+// A destroy planned as kept lets exactly one Delete skip: when the current
+// object's destroy was planned before its deposed copy was read, both carry
+// the mark, and one of the two Deletes must still unassign (review finding).
+func TestDeletesNothingOncePerKeptPlan(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	marked := fakePrivate{keptByAnotherKey: []byte("true")}
+	var d declarations
+	d.heldInState(declaredUser, "00u1")
+	if d.deletesNothing(ctx, marked, declaredUser, "00u1") {
+		t.Fatal("a mark from an earlier walk alone skipped the unassign")
+	}
+	var diags diag.Diagnostics
+	if !d.planDestroyKeptByAnother(ctx, marked, declaredUser, "00u1", &diags) || diags.HasError() {
+		t.Fatalf("the apply walk's plan of the deposed destroy did not keep the object: %v", diags)
+	}
+	if !d.deletesNothing(ctx, marked, declaredUser, "00u1") {
+		t.Error("the deposed copy's Delete unassigned what its plan kept")
+	}
+	if d.deletesNothing(ctx, marked, declaredUser, "00u1") {
+		t.Error("two marked Deletes skipped on one kept plan: the assignment would stay in Okta")
+	}
+}
